@@ -1,0 +1,105 @@
+"""The workbook contract of SPEC §3: every input table, its sheet and its columns.
+
+One place names them; the reader, the parser, the template builder and the tests all use it.
+Column kinds: ``date``, ``rate`` (a fraction shown as percent), ``money`` (USD), ``text``.
+The NAV table is special: a ``Date`` column, then one money column per fund.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One input table: its Excel table name, its sheet, its columns (header -> kind), which
+    columns must be filled on every row, and whether the table must be present."""
+
+    name: str
+    sheet: str
+    columns: tuple[tuple[str, str], ...]
+    required: tuple[str, ...]
+    must_exist: bool = True
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(h for h, _ in self.columns)
+
+    def kind(self, header: str) -> str:
+        return dict(self.columns)[header]
+
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec("ScheduleA", "Schedule A",
+                  (("Company", "text"), ("Fund", "text"), ("Effective Date", "date"), ("Notes", "text")),
+                  ("Company", "Fund", "Effective Date")),
+        TableSpec("ScheduleB", "Schedule B",
+                  (("Fund", "text"), ("Annual Rate", "rate"), ("Effective Date", "date"),
+                   ("End Date", "date"), ("Notes", "text")),
+                  ("Fund", "Annual Rate", "Effective Date")),
+        TableSpec("FundNames", "Fund Names",
+                  (("Former Name", "text"), ("Fund", "text"), ("Changed On", "date"), ("Source", "text")),
+                  ("Former Name", "Fund"), must_exist=False),
+        TableSpec("PlanEvents", "Plan Events",
+                  (("Date", "date"), ("Event", "text"), ("Fund", "text"), ("Notes", "text")),
+                  ("Date", "Event")),
+        TableSpec("NAV", "NAV", (("Date", "date"),), ("Date",)),
+        TableSpec("Providers", "Providers",
+                  (("Provider ID", "text"), ("Provider Name", "text"), ("Agreement Type", "text"),
+                   ("Service Fee Rate", "rate"), ("Start Date", "date"), ("End Date", "date"),
+                   ("Minimum Payment", "money")),
+                  ("Provider ID", "Agreement Type", "Service Fee Rate"), must_exist=False),
+        TableSpec("ProviderAssets", "Provider Assets",
+                  (("Period Start", "date"), ("Period End", "date"), ("Provider ID", "text"),
+                   ("Fund", "text"), ("Average Net Assets", "money")),
+                  ("Period Start", "Period End", "Provider ID", "Fund", "Average Net Assets"),
+                  must_exist=False),
+        TableSpec("Expenses", "Expenses",
+                  (("Date", "date"), ("Fund", "text"), ("Category", "text"), ("Amount", "money")),
+                  ("Date", "Category", "Amount"), must_exist=False),
+        TableSpec("Settings", "Settings", (("Setting", "text"), ("Value", "text")), ("Setting",)),
+    )
+}
+
+EVENTS = ("Plan Effective", "Continuance Approved", "Termination", "Amendment")
+
+# SEVENTH (A)-(D): agreement type -> (letter, what the plan calls it)
+AGREEMENT_TYPES = {
+    "Service": ("A", "Dealers under Service Agreements"),
+    "Third Party": ("B", "Third Parties under Third Party Agreements"),
+    "Variable Contract": ("C", "Insurance Companies under Variable Contract Agreements"),
+    "Bank Trust": ("D", "Bank Trust Departments and Brokers for Bank Trust Departments"),
+}
+
+# FIFTH: purposes of spending, for the Expenses table and the board report
+EXPENSE_CATEGORIES = (
+    "Sales Seminars",
+    "Advertising",
+    "Finders' Fees",
+    "Printing of Prospectuses and SAIs for Non-Shareholders",
+    "Sales Literature",
+    "Supplemental Dealer Payments",
+    "Other Agreed Services",
+)
+
+DAY_COUNTS = ("Actual/Actual", "Actual/365")
+ROUNDINGS = ("Period", "Daily")
+PAYMENT_FREQUENCIES = ("Monthly", "Quarterly")
+
+# Settings: name -> (kind, default as text)
+SETTINGS = {
+    "Period Start": ("date", None),
+    "Period End": ("date", None),
+    "Day Count": ("choice", "Actual/Actual"),
+    "Rounding": ("choice", "Period"),
+    "Service Fee Cap": ("rate", "0.0025"),
+    "Asset-Based Sales Charge Cap": ("rate", "0.0075"),
+    "Payment Frequency": ("choice", "Monthly"),
+    "Initial Term End": ("date", "2001-05-30"),
+}
+SETTING_CHOICES = {
+    "Day Count": DAY_COUNTS,
+    "Rounding": ROUNDINGS,
+    "Payment Frequency": PAYMENT_FREQUENCIES,
+}

@@ -1,0 +1,67 @@
+"""The reader's output: tables exactly as the workbook holds them, before any rule.
+
+The reader (``fee_core.xlsx_read``) yields one ``RawTable`` per Excel table it finds; the
+parser (``fee_core.parse``) turns them into typed records and findings.  Values are plain
+Python: ``float`` for numbers, ``str`` for text, ``datetime.date``/``datetime.datetime``
+for date-formatted cells, ``bool``, ``None`` for an empty cell, and ``CellError`` for an
+Excel error value such as ``#N/A`` (or a formula with no computed value).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CellError:
+    """An Excel error value in a cell, e.g. ``#N/A`` or ``#VALUE!``.
+
+    ``code`` is the error text as Excel shows it; a formula saved without a computed value is
+    ``CellError('#NO-VALUE')`` so the message can say "open and save the workbook in Excel".
+    """
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One Excel table (a ListObject) as read.
+
+    name: the table's name (``NAV``); sheet: its sheet; ref: its range (``A1:T253``);
+    headers: the header texts in sheet order; first_col: 1-based column index of the first
+    header; header_row: the Excel row number of the header row; columns: header -> list of
+    the column's values, one per data row, row ``i`` of the list being Excel row
+    ``header_row + 1 + i``.  Totals rows are not included.
+    """
+
+    name: str
+    sheet: str
+    ref: str
+    headers: tuple[str, ...]
+    first_col: int
+    header_row: int
+    columns: dict = field(repr=False)
+
+    @property
+    def n_rows(self) -> int:
+        return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def excel_row(self, i: int) -> int:
+        """The Excel row number of data row ``i`` (0-based)."""
+        return self.header_row + 1 + i
+
+    def column_index(self, header: str) -> int:
+        """1-based sheet column index of a header."""
+        return self.first_col + self.headers.index(header)
+
+
+@dataclass(frozen=True)
+class RawBook:
+    """Every table of one workbook file, by table name, plus the file's facts."""
+
+    path: str
+    tables: dict
+    date1904: bool = False
+    sheet_names: tuple[str, ...] = ()
