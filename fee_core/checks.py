@@ -1,0 +1,236 @@
+"""Checks on a parsed Book (SPEC §5): each a plain function ``check_x(book) -> findings``,
+listed once in ``BOOK_CHECKS``.  Checks that need the daily grid take it as well and are in
+``GRID_CHECKS``.  Cell-level problems were already reported by the parser."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from . import nyse
+from .findings import Finding, Location, error, warning
+from .model import Book
+from .money import rate_units
+from .rules import Grid, d64, to_date
+
+SEED = "seed plan"
+
+
+def check_schedule_overlap(book: Book) -> list[Finding]:
+    """Two Schedule B rows of one fund whose [Effective Date, End Date] overlap: error."""
+    out = []
+    by_fund = defaultdict(list)
+    for r in book.rates:
+        by_fund[r.fund].append(r)
+    for fund, rows in by_fund.items():
+        rows = sorted(rows, key=lambda r: r.effective)
+        for a, b in zip(rows, rows[1:]):
+            if a.end is None or a.end >= b.effective:
+                out.append(error("schedule.overlap", b.loc,
+                                 f"Schedule B rows for {fund} overlap: {a.effective} to "
+                                 f"{a.end or 'open'} ({a.loc}) and {b.effective} to "
+                                 f"{b.end or 'open'}. Give the earlier row an End Date the day "
+                                 f"before {b.effective}."))
+    return out
+
+
+def check_rate_limits(book: Book) -> list[Finding]:
+    """A Schedule B rate above the NASD/FINRA limits (asset-based sales charge cap + service
+    fee cap, SECOND): error."""
+    s = book.settings
+    limit = s.absc_cap + s.service_fee_cap
+    return [error("schedule.rate_limit", Location(r.loc.sheet, r.loc.table, r.loc.row, "Annual Rate"),
+                  f"{r.fund}: Annual Rate {r.rate:.4%} exceeds the NASD limits (plan SECOND; FINRA "
+                  f"Rule 2341): asset-based sales charge {s.absc_cap:.2%} + service fee "
+                  f"{s.service_fee_cap:.2%} = {limit:.2%} a year. Correct the rate.")
+            for r in book.rates if r.rate > limit]
+
+
+def check_effective_dates(book: Book) -> list[Finding]:
+    """Schedule A and Schedule B effective dates that differ (accrual starts at the later),
+    funds without a Schedule B rate, and funds effective before the plan itself."""
+    out = []
+    first_b: dict[str, object] = {}
+    for r in book.rates:
+        if r.fund not in first_b or r.effective < first_b[r.fund].effective:
+            first_b[r.fund] = r
+    plan_eff = [e.date for e in book.events if e.event == "Plan Effective" and e.fund is None]
+    plan_eff = min(plan_eff) if plan_eff else None
+    for f in book.funds:
+        b = first_b.get(f.name)
+        if b is None:
+            out.append(warning("schedule.no_rate", f.loc,
+                               f"{f.name} is in Schedule A but has no Schedule B rate, so nothing "
+                               f"accrues for it. Add its Schedule B row."))
+            continue
+        if b.effective != f.effective:
+            later = max(b.effective, f.effective)
+            out.append(warning("schedule.disagreement", b.loc,
+                               f"{f.name}: Schedule A says effective {f.effective}, Schedule B says "
+                               f"{b.effective}; accrual starts at the later date, {later}. Make "
+                               f"the schedules agree."))
+        if plan_eff is not None and min(f.effective, b.effective) < plan_eff:
+            out.append(warning("plan.fund_before_plan", f.loc,
+                               f"{f.name} is effective {min(f.effective, b.effective)} in the "
+                               f"schedules, before the plan itself ({plan_eff}, the date of the "
+                               f"agreement: ELEVENTH 'effective as of the date hereof'); nothing "
+                               f"accrues before {plan_eff}."))
+    return out
+
+
+def check_renames(book: Book) -> list[Finding]:
+    """Fund Names rows that give one rename different dates (e.g. the seed's footnote (4):
+    Schedule A says 2002-03-29, Schedule B 2002-03-19): warning, naming both sources."""
+    out = []
+    by = defaultdict(list)
+    for r in book.renames:
+        by[(r.former, r.fund)].append(r)
+    for (former, fund), rows in by.items():
+        dates = sorted({r.changed_on for r in rows if r.changed_on})
+        if len(dates) > 1:
+            told = "; ".join(f"{r.changed_on} per {r.source or r.loc}" for r in rows)
+            out.append(warning("schedule.disagreement", rows[-1].loc,
+                               f"The rename of {former} to {fund} is dated differently: {told}. "
+                               f"Both names resolve to {fund}; confirm the date and keep one row."))
+    return out
+
+
+def check_nav_sessions(book: Book) -> list[Finding]:
+    """NAV dates against the real NYSE calendar: a session missing inside the covered range
+    is an error (``nav.missing_session``); a NAV date that is no session is a warning."""
+    nav = book.nav
+    if len(nav.dates) == 0:
+        return []
+    first, last = to_date(nav.dates.min()), to_date(nav.dates.max())
+    lo, hi = nyse.calendar_range()
+    if first < lo or last > hi:
+        return [warning("nav.calendar_range", Location(nav.sheet, nav.table, column="Date"),
+                        f"NAV dates {first} to {last} reach outside the NYSE calendar known to "
+                        f"this tool ({lo} to {hi}); sessions there are not checked.")]
+    sess = nyse.sessions(first, last)
+    have = np.unique(nav.dates)
+    missing = np.setdiff1d(sess, have)
+    extra = np.setdiff1d(have, sess)
+    out = []
+    for d in missing[:50]:
+        out.append(error("nav.missing_session", Location(nav.sheet, nav.table, column="Date"),
+                         f"No NAV row for {d}, an NYSE session inside the table's range "
+                         f"({first} to {last}); add the day's net assets."))
+    if len(missing) > 50:
+        out.append(error("nav.missing_session", Location(nav.sheet, nav.table, column="Date"),
+                         f"... and {len(missing) - 50} more NYSE sessions without a NAV row."))
+    pos = {d: i for i, d in enumerate(nav.dates.tolist())}
+    for d in extra[:50]:
+        i = pos.get(d.astype(object))
+        loc = Location(nav.sheet, nav.table, int(nav.rows[i]) if i is not None else None, "Date")
+        out.append(warning("nav.not_session", loc,
+                           f"{d} is not an NYSE session (weekend or exchange holiday); its net "
+                           f"assets are used from that day on. Check the date."))
+    return out
+
+
+def check_provider_assets_overlap(book: Book) -> list[Finding]:
+    """Two Provider Assets rows of one (provider, fund) that overlap: error."""
+    pa = book.provider_assets
+    if len(pa) < 2:
+        return []
+    df = pa.sort_values(["provider", "fund", "start", "row"], kind="stable")
+    same = (df["provider"].to_numpy()[1:] == df["provider"].to_numpy()[:-1]) & \
+           (df["fund"].to_numpy()[1:] == df["fund"].to_numpy()[:-1])
+    overl = same & (df["start"].to_numpy()[1:] <= df["end"].to_numpy()[:-1])
+    out = []
+    sheet = book.sheets.get("ProviderAssets", "Provider Assets")
+    for k in np.nonzero(overl)[0][:50]:
+        a, b = df.iloc[k], df.iloc[k + 1]
+        out.append(error("provider_assets.overlap",
+                         Location(sheet, "ProviderAssets", int(b["row"]), "Period Start"),
+                         f"Provider Assets rows {int(a['row'])} and {int(b['row'])} for "
+                         f"{b['provider']} / {b['fund']} overlap ({to_date(a['start'])} to "
+                         f"{to_date(a['end'])} and {to_date(b['start'])} to {to_date(b['end'])}); "
+                         f"each day may be covered by one row only."))
+    return out
+
+
+def check_provider_windows(book: Book) -> list[Finding]:
+    """Provider Assets on days outside the provider's Start/End Date earn nothing: a warning
+    per provider (normal when a provider joins or leaves mid-year)."""
+    pa = book.provider_assets
+    out = []
+    if len(pa) == 0:
+        return out
+    sheet = book.sheets.get("ProviderAssets", "Provider Assets")
+    for p in book.providers:
+        rows = pa[pa["provider"] == p.id]
+        if len(rows) == 0:
+            continue
+        outside = np.zeros(len(rows), bool)
+        if p.start:
+            outside |= rows["start"].to_numpy().astype("datetime64[D]") < d64(p.start)
+        if p.end:
+            outside |= rows["end"].to_numpy().astype("datetime64[D]") > d64(p.end)
+        n = int(outside.sum())
+        if n:
+            first = int(rows["row"].to_numpy()[outside][0])
+            out.append(warning("provider_assets.outside_agreement",
+                               Location(sheet, "ProviderAssets", first, "Period Start"),
+                               f"{n} Provider Assets row(s) of {p.id} reach outside its agreement "
+                               f"({p.start or 'open'} to {p.end or 'open'}); those days earn no "
+                               f"service fee."))
+    return out
+
+
+BOOK_CHECKS = (
+    check_schedule_overlap,
+    check_rate_limits,
+    check_effective_dates,
+    check_renames,
+    check_nav_sessions,
+    check_provider_assets_overlap,
+    check_provider_windows,
+)
+
+
+def check_provider_exceeds_fund(book: Book, grid: Grid) -> list[Finding]:
+    """A provider's attributable average net assets above the fund's ADNA over the same
+    period (SPEC §4 rule 6): error naming provider, fund and period."""
+    pa = book.provider_assets
+    if len(pa) == 0:
+        return []
+    D = len(grid.days)
+    F = len(grid.funds)
+    cum = np.zeros((F, D + 1), object)
+    cnt = np.zeros((F, D + 1), np.int64)
+    cum[:, 1:] = np.cumsum(grid.na.astype(object), axis=1)
+    cnt[:, 1:] = np.cumsum(grid.known, axis=1)
+    f_pos = {f: i for i, f in enumerate(grid.funds)}
+    fi = pa["fund"].map(f_pos).to_numpy()
+    s = (pa["start"].to_numpy().astype("datetime64[D]") - grid.days[0]).astype(np.int64)
+    e = (pa["end"].to_numpy().astype("datetime64[D]") - grid.days[0]).astype(np.int64)
+    ok = ~pd.isna(fi) & (e >= 0) & (s < D)
+    idx = np.nonzero(ok)[0]
+    if len(idx) == 0:
+        return []
+    f = fi[idx].astype(np.int64)
+    s = np.clip(s[idx], 0, D - 1)
+    e = np.clip(e[idx], 0, D - 1)
+    n = cnt[f, e + 1] - cnt[f, s]
+    tot = cum[f, e + 1] - cum[f, s]
+    amt = pa["assets"].to_numpy()[idx]
+    full = n == (e - s + 1)
+    bad = full & (amt.astype(object) * n > tot)
+    out = []
+    sheet = book.sheets.get("ProviderAssets", "Provider Assets")
+    for k in np.nonzero(bad)[0][:100]:
+        r = pa.iloc[idx[k]]
+        out.append(error("provider.exceeds_fund",
+                         Location(sheet, "ProviderAssets", int(r["row"]), "Average Net Assets"),
+                         f"{r['provider']} / {r['fund']}, {to_date(r['start'])} to {to_date(r['end'])}: "
+                         f"attributable average net assets {amt[k] / 10000:,.2f} exceed the fund's "
+                         f"average daily net assets over the same days "
+                         f"({int(tot[k]) / int(n[k]) / 10000:,.2f}); correct the amount."))
+    return out
+
+
+GRID_CHECKS = (check_provider_exceeds_fund,)

@@ -1,0 +1,350 @@
+"""Compute: accruals, payouts and payments on the daily grid (SPEC §4 rules 2-8).
+
+Every function cites its rule.  Amounts are integer cents from ``money.cents_of_terms`` (the
+one rounding rule); averages are exact integer divisions rounded half up to cents.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from .findings import Finding, Location, error
+from .model import AMOUNT_SCALE, Book, Provider
+from .money import cents_of_terms, div_half_up, div_half_up_array, rate_units
+from .rules import Grid, d64, to_date
+
+BY_CHOICES = ("month", "quarter", "year", "period")
+
+
+# --------------------------------------------------------------------------- periods
+def periods(start: date, end: date, by: str) -> list[tuple[date, date]]:
+    """Output periods over [start, end], clipped to it: calendar months, quarters, years, or
+    the whole range ('period')."""
+    if by not in BY_CHOICES:
+        raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}, got {by!r}")
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    if by == "period":
+        return [(start, end)]
+    step = {"month": 1, "quarter": 3, "year": 12}[by]
+    out = []
+    y, m = start.year, ((start.month - 1) // step) * step + 1
+    while True:
+        ps = date(y, m, 1)
+        m2, y2 = m + step, y
+        if m2 > 12:
+            m2, y2 = m2 - 12, y + 1
+        pe = date(y2, m2, 1) - timedelta(days=1)
+        out.append((max(ps, start), min(pe, end)))
+        if pe >= end:
+            return out
+        y, m = y2, m2
+
+
+def _period_index(grid: Grid, pers: list[tuple[date, date]]) -> tuple[np.ndarray, np.ndarray]:
+    """Day -> period index, and period start day indices."""
+    starts = np.array([(d64(ps) - grid.days[0]).astype(int) for ps, _ in pers], np.int64)
+    pid = np.searchsorted(starts, np.arange(len(grid.days)), side="right") - 1
+    return pid, starts
+
+
+def _year_index(grid: Grid) -> np.ndarray:
+    return grid.days.astype("datetime64[Y]").astype(np.int64)
+
+
+# --------------------------------------------------------------------------- accruals
+@dataclass(frozen=True)
+class PlanFees:
+    """Per (fund, period) with at least one day in the plan: ``fund`` index, ``period`` index,
+    days, the sum of NA over those days (units, Python int), ADNA cents, plan fee cents, and
+    the asset-based sales charge limit in cents (cap × Σ NA/Y)."""
+
+    fund: np.ndarray
+    period: np.ndarray
+    days: np.ndarray
+    adna: np.ndarray
+    fee: np.ndarray
+    absc_limit: np.ndarray
+
+
+def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
+    """SPEC §4 rules 2-3: period plan fee Σ r·NA/Y rounded half up to cents (or each day
+    rounded, Rounding=Daily), and ADNA over the days the fund is in the plan."""
+    pid, _ = _period_index(grid, pers)
+    F, D = grid.rate.shape
+    n_p = len(pers)
+    fi, di = np.nonzero(grid.rate > 0)                    # in-plan (fund, day), fund-major
+    fp = fi * n_p + pid[di]                               # (fund, period) key, sorted
+    r = grid.rate[fi, di]
+    na = grid.na[fi, di]
+    y = grid.y[di]
+    yr = _year_index(grid)[di]
+    keys, first = np.unique(fp, return_index=True)
+    ngroups = len(keys)
+    group = np.searchsorted(keys, fp)
+    days = np.bincount(group, minlength=ngroups).astype(np.int64)
+    if rounding == "Daily":
+        day_cents = cents_of_terms(np.arange(len(fi)), na, r, y, len(fi))
+        fee = np.zeros(ngroups, np.int64)
+        np.add.at(fee, group, day_cents)
+    else:
+        # terms: one per (fund, period, year, rate) with the exact int64 sum of NA
+        sub = np.lexsort((r, yr, fp))
+        k = np.stack([fp[sub], yr[sub], r[sub]])
+        brk = np.ones(len(sub), bool)
+        brk[1:] = (k[:, 1:] != k[:, :-1]).any(axis=0)
+        b = np.nonzero(brk)[0]
+        s_na = np.add.reduceat(na[sub], b) if len(sub) else np.zeros(0, np.int64)
+        fee = cents_of_terms(group[sub][b], s_na, r[sub][b], y[sub][b], ngroups)
+    # the asset-based sales charge limit: cap × Σ NA/Y over the in-plan days
+    sub = np.lexsort((yr, fp))
+    brk = np.ones(len(sub), bool)
+    brk[1:] = (fp[sub][1:] != fp[sub][:-1]) | (yr[sub][1:] != yr[sub][:-1])
+    b = np.nonzero(brk)[0]
+    s_na = np.add.reduceat(na[sub], b) if len(sub) else np.zeros(0, np.int64)
+    limit = cents_of_terms(group[sub][b], s_na, np.full(len(b), absc_cap_units), y[sub][b], ngroups)
+    # ADNA: exact sum over the group (Python ints guard against overflow), half up to cents
+    tot = np.zeros(ngroups, object)
+    np.add.at(tot, group[sub][b], s_na.astype(object))
+    adna = np.array([div_half_up(int(t), int(n) * (AMOUNT_SCALE // 100)) for t, n in zip(tot, days)],
+                    np.int64) if ngroups else np.zeros(0, np.int64)
+    return PlanFees(keys // n_p, keys % n_p, days, adna, fee, limit)
+
+
+# --------------------------------------------------------------------------- payouts
+@dataclass(frozen=True)
+class ServiceFees:
+    """Per (provider, fund, period) that some Provider Assets row covers: provider index,
+    fund index, period index, covered days, ANA cents, rate units on the last accrued day,
+    capped flag, service fee cents."""
+
+    provider: np.ndarray
+    fund: np.ndarray
+    period: np.ndarray
+    covered: np.ndarray
+    ana: np.ndarray
+    rate: np.ndarray
+    capped: np.ndarray
+    fee: np.ndarray
+
+
+def _empty_service() -> ServiceFees:
+    z = np.zeros(0, np.int64)
+    return ServiceFees(z, z, z, z, z, z, np.zeros(0, bool), z)
+
+
+def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
+    """SPEC §4 rules 4-5: per provider, fund and period, Σ over days of
+    min(provider rate, cap, r(f,d)) × A(p,f,d) / Y(d) inside the provider's dates, rounded
+    once per period (or per day)."""
+    pa = book.provider_assets
+    providers = book.providers
+    if len(pa) == 0 or not providers:
+        return _empty_service()
+    D = len(grid.days)
+    F = len(grid.funds)
+    day0 = grid.days[0]
+    p_pos = {p.id: i for i, p in enumerate(providers)}
+    f_pos = {f: i for i, f in enumerate(grid.funds)}
+    cap = rate_units(book.settings.service_fee_cap)
+    pr = np.array([rate_units(p.rate) for p in providers], np.int64)
+    ceil_ = np.minimum(pr, cap)
+    big = 1 << 40
+    p_lo = np.array([(d64(p.start) - day0).astype(int) if p.start else -big for p in providers], np.int64)
+    p_hi = np.array([(d64(p.end) - day0).astype(int) if p.end else big for p in providers], np.int64)
+
+    prov = pa["provider"].map(p_pos).to_numpy()
+    fund = pa["fund"].map(f_pos).to_numpy()
+    ok = ~(pd.isna(prov) | pd.isna(fund))
+    s = (pa["start"].to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
+    e = (pa["end"].to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
+    ok &= (e >= 0) & (s <= D - 1)
+    sel = np.nonzero(ok)[0]
+    if len(sel) == 0:
+        return _empty_service()
+    prov = prov[sel].astype(np.int64)
+    fund = fund[sel].astype(np.int64)
+    s = np.clip(s[sel], 0, D - 1)
+    e = np.clip(e[sel], 0, D - 1)
+    amt = pa["assets"].to_numpy()[sel].astype(np.int64)
+
+    # coverage segments: row ∩ period ∩ calendar year
+    pid_of_day, pstarts = _period_index(grid, pers)
+    yr = _year_index(grid)
+    ystarts = np.nonzero(np.r_[True, yr[1:] != yr[:-1]])[0]
+    B = np.unique(np.r_[pstarts, ystarts])
+    Bnext = np.r_[B[1:], D]
+    k0 = np.searchsorted(B, s, side="right") - 1
+    k1 = np.searchsorted(B, e, side="right") - 1
+    nseg = k1 - k0 + 1
+    row = np.repeat(np.arange(len(s)), nseg)
+    offs = np.r_[0, np.cumsum(nseg)[:-1]]
+    kk = k0[row] + (np.arange(len(row)) - offs[row])
+    ss = np.maximum(s[row], B[kk])
+    se = np.minimum(e[row], Bnext[kk] - 1)
+    sp, sf, sa = prov[row], fund[row], amt[row]
+    speriod = pid_of_day[ss]
+    sy = grid.y[ss]
+    ndays = se - ss + 1
+
+    # groups (provider, fund, period)
+    n_p = len(pers)
+    gkey = (sp * F + sf) * n_p + speriod
+    keys, group = np.unique(gkey, return_inverse=True)
+    G = len(keys)
+    covered = np.bincount(group, weights=ndays, minlength=G).astype(np.int64)
+    ana_num = np.zeros(G, np.int64)
+    prod = sa * ndays
+    if (np.abs(sa).max(initial=0) * 400) < 2 ** 62:
+        np.add.at(ana_num, group, prod)
+        ana = div_half_up_array(ana_num, covered * (AMOUNT_SCALE // 100))
+    else:   # pragma: no cover - only for absurd amounts
+        tot = np.zeros(G, object)
+        np.add.at(tot, group, prod.astype(object))
+        ana = np.array([div_half_up(int(t), int(c) * (AMOUNT_SCALE // 100)) for t, c in zip(tot, covered)])
+
+    # fee windows inside the provider's dates
+    fs = np.maximum(ss, p_lo[sp])
+    fe = np.minimum(se, p_hi[sp])
+    valid = fs <= fe
+    fs = np.where(valid, fs, 0)
+    fe = np.where(valid, fe, -1)
+
+    # per (fund, ceiling) combo: the distinct daily rates min(c, r) and their prefix counts
+    combo_key = sf * (cap + 1) + ceil_[sp]
+    ckeys, combo = np.unique(combo_key, return_inverse=True)
+    slot_vals: list[list[int]] = []
+    prefix_rows: list[np.ndarray] = []
+    slot_index: list[list[int]] = []
+    last_acc = np.empty((len(ckeys), D), np.int64)
+    for ci, ck in enumerate(ckeys.tolist()):
+        f, c = divmod(ck, cap + 1)
+        er = np.minimum(grid.rate[f], c)
+        vals = np.unique(er[er > 0]).tolist()
+        idxs = []
+        for v in vals:
+            idxs.append(len(prefix_rows))
+            prefix_rows.append(np.r_[0, np.cumsum(er == v)])
+        slot_vals.append(vals)
+        slot_index.append(idxs)
+        pos = np.where(er > 0, np.arange(D), -1)
+        last_acc[ci] = np.maximum.accumulate(pos)
+    J = max((len(v) for v in slot_vals), default=0)
+    P = np.array(prefix_rows, np.int64) if prefix_rows else np.zeros((0, D + 1), np.int64)
+    SI = np.full((len(ckeys), max(J, 1)), -1, np.int64)
+    SV = np.zeros((len(ckeys), max(J, 1)), np.int64)
+    for ci in range(len(ckeys)):
+        SI[ci, : len(slot_index[ci])] = slot_index[ci]
+        SV[ci, : len(slot_vals[ci])] = slot_vals[ci]
+
+    fee = np.zeros(G, np.int64)
+    acc_days = np.zeros(len(ss), np.int64)
+    below_cap_days = np.zeros(len(ss), np.int64)
+    term_g, term_a, term_w, term_y, term_n = [], [], [], [], []
+    seg_c = ceil_[sp]
+    for j in range(J):
+        k = SI[combo, j]
+        has = (k >= 0) & valid
+        if not has.any():
+            continue
+        idx = np.nonzero(has)[0]
+        kj = k[idx]
+        cnt = P[kj, fe[idx] + 1] - P[kj, fs[idx]]
+        v = SV[combo[idx], j]
+        acc_days[idx] += cnt
+        below_cap_days[idx] += np.where(v < seg_c[idx], cnt, 0)
+        keep = cnt > 0
+        term_g.append(group[idx][keep])
+        term_a.append(sa[idx][keep])
+        term_w.append(v[keep])
+        term_y.append(sy[idx][keep])
+        term_n.append(cnt[keep])
+    if term_g:
+        tg, ta, tw, ty, tn = (np.concatenate(x) for x in (term_g, term_a, term_w, term_y, term_n))
+        if rounding == "Daily":
+            day_cents = cents_of_terms(np.arange(len(tg)), ta, tw, ty, len(tg))
+            np.add.at(fee, tg, day_cents * tn)
+        else:
+            fee = cents_of_terms(tg, ta, tw * tn, ty, G)
+    # capped: the provider's own rate cut on an accruing day (by the cap or the fund's rate)
+    cut = (acc_days > 0) & ((seg_c < pr[sp]) | (below_cap_days > 0))
+    capped = np.zeros(G, bool)
+    np.logical_or.at(capped, group, cut)
+    # rate applied on the last day that accrued
+    last = np.where(valid, last_acc[combo, np.maximum(fe, 0)], -1)
+    last = np.where(last >= fs, last, -1)
+    glast = np.full(G, -1, np.int64)
+    np.maximum.at(glast, group, last)
+    seg_of_last = np.full(G, -1, np.int64)
+    order = np.lexsort((last, group))
+    ends_ = np.r_[np.nonzero(np.diff(group[order]))[0], len(order) - 1]
+    seg_of_last[group[order][ends_]] = order[ends_]
+    gl = np.maximum(glast, 0)
+    lseg = seg_of_last
+    rate_last = np.where(glast >= 0,
+                         np.minimum(seg_c[lseg], grid.rate[sf[lseg], gl]), 0)
+    gp = keys // (F * n_p)
+    gf = (keys // n_p) % F
+    gper = keys % n_p
+    return ServiceFees(gp, gf, gper, covered, ana, rate_last, capped, fee)
+
+
+# --------------------------------------------------------------------------- payments
+def payments(book: Book, sf: ServiceFees, pers) -> list[tuple]:
+    """SPEC §4 rule 7: per provider and payment period, service fees summed over funds,
+    carried in, payable (when due ≥ the Minimum Payment) and carried out.  Rows from the
+    provider's first fee on.  Returns (provider index, period index, fees, in, payable, out)
+    with money in cents."""
+    n_p = len(pers)
+    P = len(book.providers)
+    tot = np.zeros((P, n_p), np.int64)
+    np.add.at(tot, (sf.provider, sf.period), sf.fee)
+    out = []
+    for i, p in enumerate(book.providers):
+        fees = tot[i]
+        nz = np.nonzero(fees)[0]
+        if len(nz) == 0:
+            continue
+        minimum = int((p.minimum * 100).to_integral_value())
+        carried = 0
+        for k in range(int(nz[0]), n_p):
+            due = int(fees[k]) + carried
+            if due >= minimum:
+                out.append((i, k, int(fees[k]), carried, due, 0))
+                carried = 0
+            else:
+                out.append((i, k, int(fees[k]), carried, 0, due))
+                carried = due
+    return out
+
+
+def minimum_cents(p: Provider) -> int:
+    return int((p.minimum * 100).to_integral_value())
+
+
+# --------------------------------------------------------------------------- split checks
+def split_findings(book: Book, grid: Grid, pers, fees: PlanFees, service_by_fp: np.ndarray) -> list[Finding]:
+    """SPEC §4 rule 6: service fees above the plan fee, or an asset-based sales charge above
+    its cap × ADNA × days / Y, are errors."""
+    out = []
+    loc = Location(book.sheets.get("ScheduleB", "Schedule B"), "ScheduleB", column="Annual Rate")
+    for k in range(len(fees.fund)):
+        f = grid.funds[fees.fund[k]]
+        ps, pe = pers[fees.period[k]]
+        svc = int(service_by_fp[k])
+        plan = int(fees.fee[k])
+        if svc > plan:
+            out.append(error("split.service_exceeds_plan", loc,
+                             f"{f}, {ps} to {pe}: service fees {svc / 100:,.2f} exceed the plan fee "
+                             f"{plan / 100:,.2f} (SIXTH); check the providers' rates and assets."))
+        elif plan - svc > int(fees.absc_limit[k]):
+            out.append(error("split.absc_cap", loc,
+                             f"{f}, {ps} to {pe}: the asset-based sales charge "
+                             f"{(plan - svc) / 100:,.2f} exceeds the cap of "
+                             f"{book.settings.absc_cap:.2%} a year of ADNA "
+                             f"({int(fees.absc_limit[k]) / 100:,.2f}); lower the Schedule B rate or "
+                             f"pay more of it as service fees."))
+    return out

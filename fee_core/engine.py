@@ -1,0 +1,207 @@
+"""The pipeline: read -> parse -> check -> compute.  ``load`` gives a Book and findings;
+``run`` gives a Result with the output tables and every finding.  A stage that crashes is
+caught and becomes an ``internal.error`` finding, never a traceback for the user."""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from . import compute as C
+from .checks import BOOK_CHECKS, GRID_CHECKS
+from .findings import Finding, Location, error, has_errors, sort_findings
+from .model import Book
+from .money import cents_to_decimal, fmt_rate, rate_units
+from .parse import parse_book
+from .raw import RawBook
+from .rules import Grid, build_grid
+
+ACCRUAL_COLUMNS = ("fund", "period_start", "period_end", "days", "average_daily_net_assets",
+                   "plan_fee", "service_fees", "asset_based_sales_charge")
+PAYOUT_COLUMNS = ("provider_id", "fund", "period_start", "period_end", "average_net_assets",
+                  "rate", "capped", "service_fee")
+PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", "carried_in",
+                   "payable", "carried_out")
+CHECK_COLUMNS = ("severity", "code", "location", "message")
+
+
+def _guard(stage: str, fn, *args, findings: list[Finding], default=None):
+    try:
+        return fn(*args)
+    except Exception as exc:  # a crashing stage becomes a finding (beancount style)
+        findings.append(error("internal.error", Location(),
+                              f"{stage} failed unexpectedly ({type(exc).__name__}: {exc}); the "
+                              f"figures cannot be trusted. Please report this with the workbook."))
+        findings[-1].__dict__  # keep a reference for debugging
+        _LAST_TRACEBACK.append(traceback.format_exc())
+        return default
+
+
+_LAST_TRACEBACK: list[str] = []
+
+
+def read(path) -> tuple[RawBook, list[Finding]]:
+    from .xlsx_read import read_workbook
+    return read_workbook(path)
+
+
+def load(path) -> tuple[Book | None, list[Finding]]:
+    """Read, parse and check a workbook: (Book or None if unreadable, findings)."""
+    raw, findings = read(path)
+    if not raw.tables and has_errors(findings):
+        return None, findings
+    return load_raw(raw, findings)
+
+
+def load_raw(raw: RawBook, findings: list[Finding] | None = None) -> tuple[Book | None, list[Finding]]:
+    findings = list(findings or [])
+    parsed = _guard("parsing the workbook", parse_book, raw, findings=findings)
+    if parsed is None:
+        return None, findings
+    book, f2 = parsed
+    findings += f2
+    for check in BOOK_CHECKS:
+        findings += _guard(check.__name__, check, book, findings=findings, default=[]) or []
+    return book, findings
+
+
+@dataclass
+class Result:
+    """What ``run`` computed.  Tables are DataFrames with the CSV columns (money as Decimal,
+    dates as datetime.date); they are None when the data has errors."""
+
+    book: Book
+    start: date | None
+    end: date | None
+    by: str
+    findings: list[Finding]
+    accruals: pd.DataFrame | None = None
+    payouts: pd.DataFrame | None = None
+    payments: pd.DataFrame | None = None
+    grid: Grid | None = field(default=None, repr=False)
+    provider_kind_fees: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+    def checks_table(self) -> pd.DataFrame:
+        rows = [f.as_row() for f in sort_findings(self.findings)]
+        return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+
+
+def period_of(book: Book, start: date | None, end: date | None) -> tuple[date | None, date | None, list[Finding]]:
+    s = start or book.settings.period_start
+    e = end or book.settings.period_end
+    out = []
+    loc = Location(book.sheets.get("Settings", "Settings"), "Settings", column="Value")
+    if s is None or e is None:
+        out.append(error("settings.no_period", loc,
+                         "No period to compute: set Period Start and Period End in Settings (or "
+                         "give --start and --end)."))
+        return None, None, out
+    if e < s:
+        out.append(error("settings.bad_period", loc,
+                         f"Period End {e} is before Period Start {s}; fix the period."))
+        return None, None, out
+    return s, e, out
+
+
+def run(book: Book, findings: list[Finding], start: date | None = None, end: date | None = None,
+        by: str = "month") -> Result:
+    """Compute accruals, payouts and payments over [start, end] (default: the Settings
+    period) by ``by`` (month, quarter, year, period); payments by the Settings Payment
+    Frequency.  Findings of the grid and of the split are added."""
+    findings = list(findings)
+    s, e, f0 = period_of(book, start, end)
+    findings += f0
+    res = Result(book, s, e, by, findings)
+    if s is None:
+        return res
+    built = _guard("building the daily grid", build_grid, book, s, e, findings=findings)
+    if built is None:
+        return res
+    grid, f1 = built
+    findings += f1
+    res.grid = grid
+    for check in GRID_CHECKS:
+        findings += _guard(check.__name__, check, book, grid, findings=findings, default=[]) or []
+    tables = _guard("computing fees", _tables, book, grid, s, e, by, findings=findings)
+    if tables is not None:
+        acc, pay, pmt, kinds, f2 = tables
+        findings += f2
+        res.accruals, res.payouts, res.payments, res.provider_kind_fees = acc, pay, pmt, kinds
+    res.findings = findings
+    if has_errors(findings):
+        res.accruals = res.payouts = res.payments = None
+    return res
+
+
+def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
+    st = book.settings
+    pers = C.periods(s, e, by)
+    fees = C.plan_fees(grid, pers, st.rounding, rate_units(st.absc_cap))
+    svc = C.service_fees(grid, book, pers, st.rounding)
+    F, n_p = len(grid.funds), len(pers)
+    svc_fp = np.zeros(F * n_p, np.int64)
+    np.add.at(svc_fp, svc.fund * n_p + svc.period, svc.fee)
+    svc_rows = svc_fp[fees.fund * n_p + fees.period]
+    findings = C.split_findings(book, grid, pers, fees, svc_rows)
+    # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
+    acc = pd.DataFrame({
+        "fund": [grid.funds[i] for i in fees.fund],
+        "period_start": [pers[k][0] for k in fees.period],
+        "period_end": [pers[k][1] for k in fees.period],
+        "days": fees.days.astype(int),
+        "average_daily_net_assets": [cents_to_decimal(c) for c in fees.adna],
+        "plan_fee": [cents_to_decimal(c) for c in fees.fee],
+        "service_fees": [cents_to_decimal(c) for c in svc_rows],
+        "asset_based_sales_charge": [cents_to_decimal(a - b) for a, b in zip(fees.fee, svc_rows)],
+    }, columns=list(ACCRUAL_COLUMNS))
+    provs = book.providers
+    fund_order = {f: i for i, f in enumerate(grid.funds)}
+    pay = pd.DataFrame({
+        "provider_id": [provs[i].id for i in svc.provider],
+        "fund": [grid.funds[i] for i in svc.fund],
+        "period_start": [pers[k][0] for k in svc.period],
+        "period_end": [pers[k][1] for k in svc.period],
+        "average_net_assets": [cents_to_decimal(c) for c in svc.ana],
+        "rate": [Decimal(fmt_rate(r)) for r in svc.rate],
+        "capped": svc.capped.astype(bool),
+        "service_fee": [cents_to_decimal(c) for c in svc.fee],
+    }, columns=list(PAYOUT_COLUMNS))
+    if len(pay):
+        pay["_f"] = pay["fund"].map(fund_order)
+        pay = pay.sort_values(["provider_id", "_f", "period_start"], kind="stable") \
+            .drop(columns="_f").reset_index(drop=True)
+    # service fees by provider kind per (fund, period), for the board report
+    kinds = pd.DataFrame({
+        "fund": [grid.funds[i] for i in svc.fund],
+        "period_start": [pers[k][0] for k in svc.period],
+        "kind": [provs[i].kind for i in svc.provider],
+        "cents": svc.fee.astype(np.int64),
+    })
+    # payments by the payment frequency
+    pay_by = "month" if st.payment_frequency == "Monthly" else "quarter"
+    ppers = C.periods(s, e, pay_by)
+    psvc = svc if ppers == pers else C.service_fees(grid, book, ppers, st.rounding)
+    prow = C.payments(book, psvc, ppers)
+    pmt = pd.DataFrame([(provs[i].id, ppers[k][0], ppers[k][1], cents_to_decimal(a),
+                         cents_to_decimal(b), cents_to_decimal(c), cents_to_decimal(d))
+                        for i, k, a, b, c, d in prow], columns=list(PAYMENT_COLUMNS))
+    if len(pmt):
+        pmt = pmt.sort_values(["provider_id", "period_start"], kind="stable").reset_index(drop=True)
+    return acc, pay, pmt, kinds, findings
+
+
+def compute_file(path, start=None, end=None, by="month") -> Result:
+    """Read, check and compute a workbook file in one call."""
+    book, findings = load(path)
+    if book is None:
+        from .model import Book as _B  # noqa: F401
+        return Result(None, start, end, by, findings)  # type: ignore[arg-type]
+    return run(book, findings, start, end, by)

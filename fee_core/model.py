@@ -1,0 +1,157 @@
+"""Typed, immutable records of one plan workbook (the parser's output, the rules' input).
+
+Money and rates are ``Decimal`` in records; large daily data (net assets, provider assets)
+are numpy arrays of integer *units* (``AMOUNT_SCALE`` units per dollar) so sums are exact.
+Dates are ``datetime.date`` in records and ``numpy.datetime64[D]`` in arrays.
+Every record carries its ``Location`` so a finding far downstream can say where it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .findings import Location
+
+AMOUNT_SCALE = 10_000          # net-asset units per dollar (hundredths of a cent)
+RATE_SCALE = 100_000_000       # rate units per 1.0 (0.0045 -> 450,000)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Settings table (SPEC §3), typed, with the spec's defaults."""
+
+    period_start: date | None = None
+    period_end: date | None = None
+    day_count: str = "Actual/Actual"
+    rounding: str = "Period"
+    service_fee_cap: Decimal = Decimal("0.0025")
+    absc_cap: Decimal = Decimal("0.0075")
+    payment_frequency: str = "Monthly"
+    initial_term_end: date = date(2001, 5, 30)
+
+
+@dataclass(frozen=True)
+class Fund:
+    """A Schedule A fund: canonical (current) name, its company, its effective date."""
+
+    name: str
+    company: str
+    effective: date
+    notes: str = ""
+    loc: Location = field(default_factory=Location, compare=False)
+    listed_as: str = ""          # the Schedule A text when it is a former name
+
+
+@dataclass(frozen=True)
+class RateRow:
+    """One Schedule B row: a fund's annual rate from ``effective`` through ``end`` (None = open)."""
+
+    fund: str
+    rate: Decimal
+    effective: date
+    end: date | None
+    notes: str = ""
+    loc: Location = field(default_factory=Location, compare=False)
+    written_as: str = ""
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A Fund Names row: ``former`` became ``fund`` on ``changed_on``, per ``source``."""
+
+    former: str
+    fund: str
+    changed_on: date | None
+    source: str = ""
+    loc: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class PlanEvent:
+    """A Plan Events row; ``fund`` is a canonical fund name or None for the whole plan."""
+
+    date: date
+    event: str
+    fund: str | None
+    notes: str = ""
+    loc: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A service provider (SEVENTH (A)-(D)) and its agreement."""
+
+    id: str
+    name: str
+    kind: str
+    rate: Decimal
+    start: date | None
+    end: date | None
+    minimum: Decimal = Decimal(0)
+    loc: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class Nav:
+    """Daily Class K net assets: ``values[i, j]`` is fund ``funds[j]`` at the close of
+    ``dates[i]`` in units (``AMOUNT_SCALE`` per dollar); ``present[i, j]`` is False where
+    the cell holds no usable number.  ``rows[i]`` is the Excel row, ``cells[i][j]`` -> the
+    address is built from ``columns[j]`` (sheet column letters) on demand."""
+
+    dates: np.ndarray
+    funds: tuple[str, ...]
+    values: np.ndarray
+    present: np.ndarray
+    rows: np.ndarray
+    columns: tuple[tuple[str, str], ...]   # per fund: (column letter, header as written)
+    sheet: str = "NAV"
+    table: str = "NAV"
+
+    def location(self, i: int | None, j: int | None) -> Location:
+        if i is None or j is None:
+            col = self.columns[j][1] if j is not None else None
+            return Location(self.sheet, self.table, column=col)
+        letter, header = self.columns[j]
+        row = int(self.rows[i])
+        return Location(self.sheet, self.table, row, header, f"{letter}{row}")
+
+    @staticmethod
+    def empty() -> "Nav":
+        return Nav(np.array([], dtype="datetime64[D]"), (), np.zeros((0, 0), np.int64),
+                   np.zeros((0, 0), bool), np.array([], np.int64), ())
+
+
+PROVIDER_ASSET_COLUMNS = ("start", "end", "provider", "fund", "assets", "row")
+
+
+@dataclass(frozen=True)
+class Book:
+    """One plan workbook, typed.  ``provider_assets`` is a DataFrame with columns
+    start, end (datetime64[D]), provider, fund (canonical), assets (int64 units), row (Excel
+    row); ``expenses`` a DataFrame with date, fund (canonical or ''), category, amount
+    (Decimal), row."""
+
+    settings: Settings
+    funds: tuple[Fund, ...]
+    rates: tuple[RateRow, ...]
+    renames: tuple[Rename, ...]
+    events: tuple[PlanEvent, ...]
+    nav: Nav
+    providers: tuple[Provider, ...]
+    provider_assets: pd.DataFrame
+    expenses: pd.DataFrame
+    source: str = ""
+    sheets: dict = field(default_factory=dict, compare=False)   # table name -> sheet name
+
+    def fund_names(self) -> list[str]:
+        return [f.name for f in self.funds]
+
+    def provider(self, pid: str) -> Provider | None:
+        for p in self.providers:
+            if p.id == pid:
+                return p
+        return None

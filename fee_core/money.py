@@ -1,0 +1,113 @@
+"""Money: the one rounding rule, exact.
+
+**The rounding rule.** A fee is a sum of terms ``a × w / y`` (``a`` an amount in units of
+1/10,000 dollar, ``w`` a rate in units of 1/100,000,000, ``y`` the days in the year).  Its
+exact rational value is rounded once, half up (half a cent goes away from zero), to whole
+cents.  Under Rounding=Daily each day's fee is one such sum, rounded, and the cents are then
+added.  No float ever decides a cent: the vectorised float path is used only where the value
+is provably far from a half cent; every value within the float error bound of a half cent is
+recomputed exactly with Python integers (``fractions.Fraction``).
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+
+from .model import AMOUNT_SCALE, RATE_SCALE
+
+CENT_DIVISOR = AMOUNT_SCALE * RATE_SCALE // 100      # a*w/y units -> cents
+_EPS = 2.0 ** -52
+
+
+def div_half_up(num: int, den: int) -> int:
+    """round(num / den) with halves away from zero, exactly, for Python ints (den > 0)."""
+    if den <= 0:
+        raise ValueError("denominator must be positive")
+    q, r = divmod(abs(num), den)
+    if 2 * r >= den:
+        q += 1
+    return q if num >= 0 else -q
+
+
+def div_half_up_array(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
+    """Element-wise exact div_half_up for integer arrays (int64 when safe, else Python ints)."""
+    num = np.asarray(num)
+    den_arr = np.broadcast_to(np.asarray(den, dtype=np.int64), num.shape)
+    if num.size == 0:
+        return np.zeros(num.shape, np.int64)
+    big = max(int(np.abs(num).max()), 1) * 2 + int(den_arr.max()) >= 2 ** 62
+    if not big and num.dtype != object:
+        a = np.abs(num.astype(np.int64))
+        q, r = np.divmod(a, den_arr)
+        q = q + (2 * r >= den_arr)
+        return np.where(num >= 0, q, -q)
+    return np.array([div_half_up(int(n), int(d)) for n, d in zip(num.tolist(), den_arr.tolist())],
+                    dtype=np.int64)
+
+
+def cents_of_terms(group: np.ndarray, a: np.ndarray, w: np.ndarray, y: np.ndarray,
+                   n_groups: int) -> np.ndarray:
+    """Per group g: the exact value of Σ a·w/y over the terms of g, in cents, rounded half up.
+
+    group: int array (term -> group index < n_groups); a, w: non-negative int64 arrays;
+    y: int64 days-in-year per term.  Returns int64 cents per group (0 for groups without terms).
+    """
+    group = np.asarray(group, np.int64)
+    if group.size == 0:
+        return np.zeros(n_groups, np.int64)
+    af = np.asarray(a, np.float64)
+    wf = np.asarray(w, np.float64)
+    yf = np.asarray(y, np.float64)
+    v = af * wf / yf / CENT_DIVISOR
+    s = np.bincount(group, weights=v, minlength=n_groups)
+    mag = np.bincount(group, weights=np.abs(v), minlength=n_groups)
+    k = np.bincount(group, minlength=n_groups)
+    out = np.floor(s + 0.5)
+    frac = s - np.floor(s)
+    tol = (k + 8) * 2 * _EPS * mag + 1e-9
+    # exact integers needed: a, w beyond 2**53 would not be exact floats
+    exact_inputs = (np.abs(np.asarray(a)).max(initial=0) < 2 ** 53) and \
+                   (np.abs(np.asarray(w)).max(initial=0) < 2 ** 53)
+    near = np.abs(frac - 0.5) <= tol if exact_inputs else k > 0
+    cents = out.astype(np.int64)
+    if near.any():
+        flagged = np.nonzero(near)[0]
+        mask = near[group]
+        idx = np.nonzero(mask)[0]
+        sums: dict[int, Fraction] = {int(g): Fraction(0) for g in flagged}
+        for g, ai, wi, yi in zip(group[idx].tolist(), np.asarray(a)[idx].tolist(),
+                                 np.asarray(w)[idx].tolist(), np.asarray(y)[idx].tolist()):
+            sums[g] += Fraction(int(ai) * int(wi), int(yi))
+        for g, fr in sums.items():
+            cents[g] = div_half_up(fr.numerator, fr.denominator * CENT_DIVISOR)
+    return cents
+
+
+def cents_to_decimal(c: int) -> Decimal:
+    """Integer cents -> Decimal dollars with exactly two places."""
+    return (Decimal(int(c)) / 100).quantize(Decimal("0.01"))
+
+
+def units_to_cents(units_sum: int, count: int) -> int:
+    """Mean of ``count`` amounts whose sum is ``units_sum`` (AMOUNT_SCALE units), in cents."""
+    return div_half_up(int(units_sum), int(count) * (AMOUNT_SCALE // 100))
+
+
+def fmt_money(c: int) -> str:
+    """Cents -> '1234.56' (exactly 2 decimals, no thousands separator)."""
+    sign = "-" if c < 0 else ""
+    c = abs(int(c))
+    return f"{sign}{c // 100}.{c % 100:02d}"
+
+
+def rate_units(rate: Decimal) -> int:
+    """A rate as a Decimal fraction -> integer RATE_SCALE units (exact, else rounded half up)."""
+    return int((rate * RATE_SCALE).to_integral_value(ROUND_HALF_UP))
+
+
+def fmt_rate(units: int) -> str:
+    """Rate units -> decimal fraction text ('0.0025', '0.003', '0')."""
+    d = (Decimal(int(units)) / RATE_SCALE).normalize()
+    return format(d, "f")

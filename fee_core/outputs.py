@@ -1,0 +1,82 @@
+"""Writing outputs: CSV text of the SPEC §8 formats and atomic, no-clobber file writes.
+
+Text cells that Excel would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab
+or CR) are written with a leading apostrophe in CSV (the usual guidance against CSV
+injection); numbers are never prefixed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class OutputExists(Exception):
+    """An output exists and --force was not given."""
+
+
+def safe_text(s: str) -> str:
+    """Text that cannot become a formula in a spreadsheet."""
+    return "'" + s if s.startswith(DANGEROUS) else s
+
+
+def csv_cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (int,)):
+        return str(v)
+    return safe_text(str(v))
+
+
+def csv_text(df: pd.DataFrame, columns) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for row in df[list(columns)].itertuples(index=False, name=None):
+        w.writerow([csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def atomic_write(path: Path, data: bytes, force: bool = False) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename;
+    refuse to replace an existing file without ``force``."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputExists(f"{path} exists; use --force to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def same_file(a, b) -> bool:
+    """True when two paths name the same file (so an output would overwrite the input)."""
+    try:
+        return Path(a).resolve() == Path(b).resolve() or \
+            (Path(b).exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
