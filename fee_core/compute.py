@@ -82,33 +82,33 @@ def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
     na = grid.na[fi, di]
     y = grid.y[di]
     yr = _year_index(grid)[di]
-    keys, first = np.unique(fp, return_index=True)
+    keys = np.unique(fp)
     ngroups = len(keys)
     group = np.searchsorted(keys, fp)
     days = np.bincount(group, minlength=ngroups).astype(np.int64)
-    if rounding == "Daily":
-        day_cents = cents_of_terms(np.arange(len(fi)), na, r, y, len(fi))
-        fee = np.zeros(ngroups, np.int64)
-        np.add.at(fee, group, day_cents)
-    else:
-        # terms: one per (fund, period, year, rate) with the exact int64 sum of NA
-        sub = np.lexsort((r, yr, fp))
-        k = np.stack([fp[sub], yr[sub], r[sub]])
+
+    def fee_cents(w: np.ndarray) -> np.ndarray:
+        """Σ w·NA/Y per (fund, period) under the rounding rule, w a rate per in-plan day."""
+        if rounding == "Daily":
+            day_cents = cents_of_terms(np.arange(len(fi)), na, w, y, len(fi))
+            out = np.zeros(ngroups, np.int64)
+            np.add.at(out, group, day_cents)
+            return out
+        # one term per (fund, period, year, rate) with the exact int64 sum of NA
+        sub = np.lexsort((w, yr, fp))
+        k = np.stack([fp[sub], yr[sub], w[sub]])
         brk = np.ones(len(sub), bool)
         brk[1:] = (k[:, 1:] != k[:, :-1]).any(axis=0)
         b = np.nonzero(brk)[0]
         s_na = np.add.reduceat(na[sub], b) if len(sub) else np.zeros(0, np.int64)
-        fee = cents_of_terms(group[sub][b], s_na, r[sub][b], y[sub][b], ngroups)
-    # the asset-based sales charge limit: cap × Σ NA/Y over the in-plan days
-    sub = np.lexsort((yr, fp))
-    brk = np.ones(len(sub), bool)
-    brk[1:] = (fp[sub][1:] != fp[sub][:-1]) | (yr[sub][1:] != yr[sub][:-1])
-    b = np.nonzero(brk)[0]
-    s_na = np.add.reduceat(na[sub], b) if len(sub) else np.zeros(0, np.int64)
-    limit = cents_of_terms(group[sub][b], s_na, np.full(len(b), absc_cap_units), y[sub][b], ngroups)
+        return cents_of_terms(group[sub][b], s_na, w[sub][b], y[sub][b], ngroups)
+
+    fee = fee_cents(r)
+    # the asset-based sales charge limit: cap × Σ NA/Y over the in-plan days, same rounding
+    limit = fee_cents(np.full(len(r), absc_cap_units, np.int64))
     # ADNA: exact sum over the group (Python ints guard against overflow), half up to cents
     tot = np.zeros(ngroups, object)
-    np.add.at(tot, group[sub][b], s_na.astype(object))
+    np.add.at(tot, group, na.astype(object))
     adna = np.array([div_half_up(int(t), int(n) * (AMOUNT_SCALE // 100)) for t, n in zip(tot, days)],
                     np.int64) if ngroups else np.zeros(0, np.int64)
     return PlanFees(keys // n_p, keys % n_p, days, adna, fee, limit)
