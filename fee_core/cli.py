@@ -6,6 +6,7 @@ output that exists without ``--force``).
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from datetime import date
@@ -164,7 +165,16 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--csv", required=True, metavar="DIR")
     m.add_argument("--force", action="store_true", help="replace existing CSV files")
     m.set_defaults(func=cmd_compute)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
     return p
+
+
+# Modules that add commands: each has ``register(subparsers)`` adding its sub-parser with
+# ``set_defaults(func=...)``; the function returns an exit status and raises UsageError for
+# bad usage.  One line per module.
+COMMAND_MODULES = (
+)
 
 
 def main(argv=None) -> int:
