@@ -1,0 +1,52 @@
+"""The engine against the deliberately naive day-by-day Decimal reference
+(tests/naive_reference.py, which reads the workbook with openpyxl on its own): a full sample
+year, byte for byte, in every output period and every settings variant."""
+from __future__ import annotations
+
+import pytest
+
+from fee_core.engine import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, load, run
+from fee_core.outputs import csv_text
+from templates.book import write_input_workbook
+from templates.builder import build_template, sample_tables
+from tests.naive_reference import compute_naive, csv_text as naive_csv
+
+
+@pytest.fixture(scope="module")
+def sample_2001(tmp_path_factory):
+    path = tmp_path_factory.mktemp("naive") / "sample2001.xlsx"
+    build_template(path, year=2001, sample=True)
+    return path
+
+
+def compare(path, by):
+    book, findings = load(path)
+    res = run(book, findings, by=by)
+    assert res.ok, [str(f) for f in res.findings if f.is_error]
+    naive = compute_naive(path, by=by)
+    for name, df, cols in (("accruals", res.accruals, ACCRUAL_COLUMNS),
+                           ("payouts", res.payouts, PAYOUT_COLUMNS),
+                           ("payments", res.payments, PAYMENT_COLUMNS)):
+        assert csv_text(df, cols) == naive_csv(naive[name], cols), f"{name} by {by} differs"
+    return res
+
+
+@pytest.mark.parametrize("by", ["month", "quarter", "period"])
+def test_full_year_matches_naive(sample_2001, by):
+    res = compare(sample_2001, by)
+    assert len(res.accruals) > 0 and len(res.payouts) > 0 and len(res.payments) > 0
+
+
+@pytest.mark.parametrize("variant", [
+    {"Rounding": "Daily"},
+    {"Day Count": "Actual/365", "Payment Frequency": "Quarterly"},
+    {"Rounding": "Daily", "Service Fee Cap": 0.002},
+])
+def test_settings_variants_match_naive(tmp_path, variant):
+    # a leap year with a fund joining mid-year (Mid-Cap Growth, 2002-01-15) in 2004's data
+    tables = sample_tables(2004, 7)
+    rows = [r for r in tables["Settings"] if r["Setting"] not in variant]
+    tables["Settings"] = rows + [{"Setting": k, "Value": v} for k, v in variant.items()]
+    path = tmp_path / "v.xlsx"
+    write_input_workbook(path, tables)
+    compare(path, "month")
