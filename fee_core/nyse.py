@@ -11,8 +11,12 @@ FIRST_YEAR = 1990
 
 @lru_cache(maxsize=1)
 def _sessions() -> np.ndarray:
+    import warnings
+
     import exchange_calendars as xc
-    cal = xc.get_calendar("XNYS", start=f"{FIRST_YEAR}-01-01")
+    with warnings.catch_warnings():   # exchange_calendars' own use of a deprecated pandas API
+        warnings.simplefilter("ignore")
+        cal = xc.get_calendar("XNYS", start=f"{FIRST_YEAR}-01-01")
     return cal.sessions.values.astype("datetime64[D]")
 
 
