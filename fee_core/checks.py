@@ -141,11 +141,10 @@ def check_provider_assets_overlap(book: Book) -> list[Finding]:
            (df["fund"].to_numpy()[1:] == df["fund"].to_numpy()[:-1])
     overl = same & (df["start"].to_numpy()[1:] <= df["end"].to_numpy()[:-1])
     out = []
-    sheet = book.sheets.get("ProviderAssets", "Provider Assets")
     for k in np.nonzero(overl)[0][:50]:
         a, b = df.iloc[k], df.iloc[k + 1]
         out.append(error("provider_assets.overlap",
-                         Location(sheet, "ProviderAssets", int(b["row"]), "Period Start"),
+                         book.loc("ProviderAssets", int(b["row"]), "Period Start"),
                          f"Provider Assets rows {int(a['row'])} and {int(b['row'])} for "
                          f"{b['provider']} / {b['fund']} overlap ({to_date(a['start'])} to "
                          f"{to_date(a['end'])} and {to_date(b['start'])} to {to_date(b['end'])}); "
@@ -160,7 +159,6 @@ def check_provider_windows(book: Book) -> list[Finding]:
     out = []
     if len(pa) == 0:
         return out
-    sheet = book.sheets.get("ProviderAssets", "Provider Assets")
     for p in book.providers:
         rows = pa[pa["provider"] == p.id]
         if len(rows) == 0:
@@ -174,7 +172,7 @@ def check_provider_windows(book: Book) -> list[Finding]:
         if n:
             first = int(rows["row"].to_numpy()[outside][0])
             out.append(warning("provider_assets.outside_agreement",
-                               Location(sheet, "ProviderAssets", first, "Period Start"),
+                               book.loc("ProviderAssets", first, "Period Start"),
                                f"{n} Provider Assets row(s) of {p.id} reach outside its agreement "
                                f"({p.start or 'open'} to {p.end or 'open'}); those days earn no "
                                f"service fee."))
@@ -221,11 +219,10 @@ def check_provider_exceeds_fund(book: Book, grid: Grid) -> list[Finding]:
     full = n == (e - s + 1)
     bad = full & (amt.astype(object) * n > tot)
     out = []
-    sheet = book.sheets.get("ProviderAssets", "Provider Assets")
     for k in np.nonzero(bad)[0][:100]:
         r = pa.iloc[idx[k]]
         out.append(error("provider.exceeds_fund",
-                         Location(sheet, "ProviderAssets", int(r["row"]), "Average Net Assets"),
+                         book.loc("ProviderAssets", int(r["row"]), "Average Net Assets"),
                          f"{r['provider']} / {r['fund']}, {to_date(r['start'])} to {to_date(r['end'])}: "
                          f"attributable average net assets {amt[k] / 10000:,.2f} exceed the fund's "
                          f"average daily net assets over the same days "

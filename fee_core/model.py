@@ -146,6 +146,15 @@ class Book:
     expenses: pd.DataFrame
     source: str = ""
     sheets: dict = field(default_factory=dict, compare=False)   # table name -> sheet name
+    letters: dict = field(default_factory=dict, compare=False)  # table -> header -> column letter
+
+    def loc(self, table: str, row: int | None = None, header: str | None = None) -> Location:
+        """The location of a cell (or row, or table) of an input table, by Excel row."""
+        from .contract import TABLES
+        sheet = self.sheets.get(table) or (TABLES[table].sheet if table in TABLES else None)
+        letter = self.letters.get(table, {}).get(header) if header else None
+        cell = f"{letter}{row}" if letter and row is not None else None
+        return Location(sheet, table, row, header, cell)
 
     def fund_names(self) -> list[str]:
         return [f.name for f in self.funds]

@@ -661,7 +661,7 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
             good[k] = False
             if pid not in unknown_pid:
                 unknown_pid[pid] = k
-                near = difflib.get_close_matches(pid, list(known), n=3, cutoff=0.6)
+                near = difflib.get_close_matches(pid, list(known), n=3, cutoff=0.5)
                 findings.append(error("provider.unknown", r.loc(k, "Provider ID"),
                                       f"Provider ID '{pid}' is not in the Providers table."
                                       f"{did_you_mean(near)} Add the provider or correct the ID."))
@@ -737,6 +737,8 @@ def parse_book(raw: RawBook) -> tuple[Book, list[Finding]]:
     assets = parse_provider_assets(tables["ProviderAssets"], d1904, resolver, providers, findings)
     expenses = parse_expenses(tables["Expenses"], d1904, resolver, findings)
     sheets = {name: (t.sheet if t is not None else TABLES[name].sheet) for name, t in tables.items()}
+    letters = {name: {h: column_letter(t.column_index(h)) for h in t.headers}
+               for name, t in tables.items() if t is not None}
     book = Book(settings, funds, rates, renames, events, nav, providers, assets, expenses,
-                raw.path, sheets)
+                raw.path, sheets, letters)
     return book, findings
