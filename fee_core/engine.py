@@ -100,12 +100,12 @@ def period_of(book: Book, start: date | None, end: date | None) -> tuple[date | 
     out = []
     loc = Location(book.sheets.get("Settings", "Settings"), "Settings", column="Value")
     if s is None or e is None:
-        out.append(error("settings.no_period", loc,
+        out.append(error("setting.no_period", loc,
                          "No period to compute: set Period Start and Period End in Settings (or "
                          "give --start and --end)."))
         return None, None, out
     if e < s:
-        out.append(error("settings.bad_period", loc,
+        out.append(error("setting.bad_period", loc,
                          f"Period End {e} is before Period Start {s}; fix the period."))
         return None, None, out
     return s, e, out

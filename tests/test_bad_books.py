@@ -174,7 +174,7 @@ CASES = [
          "setting.bad_value", "Settings!B"),
     Case("bad_period", lambda t: t.update(Settings=[{"Setting": "Period Start", "Value": date(2001, 3, 1)},
                                                     {"Setting": "Period End", "Value": date(2001, 1, 1)}]),
-         "settings.bad_period", "Settings"),
+         "setting.bad_period", "Settings"),
     Case("bad_expense_category", lambda t: t["Expenses"][0].update({"Category": "Advertisng"}),
          "expense.bad_category", "Expenses!C2", "Advertising"),
     Case("schedule_b_end_before_start", lambda t: t["ScheduleB"][0].update({"End Date": date(2000, 1, 1)}),
