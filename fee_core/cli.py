@@ -174,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
 # ``set_defaults(func=...)``; the function returns an exit status and raises UsageError for
 # bad usage.  One line per module.
 COMMAND_MODULES = (
+    "fee_core.xlsx_report",
 )
 
 
