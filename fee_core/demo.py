@@ -1,0 +1,163 @@
+"""``fee12b1 demo``: the whole product on the built-in default plan, in one command.
+
+Builds the sample workbook of a plan year (``templates.builder``: real NYSE sessions,
+realistic NAV, providers of each kind (A)-(D), expenses in every FIFTH purpose), checks and
+computes it, and writes into one folder: the input workbook, the computed workbook, the
+published copy, the board report of each quarter and the four CSVs of SPEC §8.  Prints a
+summary per fund for the year and where each file is; progress goes to stderr.
+
+A folder that is not empty is refused (exit 2, nothing touched) unless ``--force``.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+DEFAULT_DIR = "fee12b1-demo"
+DEFAULT_YEAR = 2001
+
+
+def demo_files(year: int) -> dict[str, str]:
+    """What the demo writes, by role -> file name (relative to the folder)."""
+    from .cli import CSV_FILES
+    files = {
+        "input workbook": f"sample-{year}.xlsx",
+        "computed workbook": f"sample-{year}-computed.xlsx",
+        "published copy": f"sample-{year}-published.xlsx",
+    }
+    for q in range(1, 5):
+        files[f"board report {year}Q{q}"] = f"board-report-{year}Q{q}.xlsx"
+    for name in CSV_FILES:
+        files[name] = name
+    return files
+
+
+class _Progress:
+    """``step i/n: what ... (0.4 s)`` lines on stderr."""
+
+    def __init__(self, total: int, out=None):
+        self.total, self.i, self.out = total, 0, out or sys.stderr
+        self.t0 = time.perf_counter()
+
+    def step(self, what: str) -> None:
+        self.i += 1
+        print(f"step {self.i}/{self.total}: {what} ...", file=self.out, flush=True)
+
+    def done(self) -> float:
+        return time.perf_counter() - self.t0
+
+
+def _money(d: Decimal | None) -> str:
+    return "" if d is None else f"{d:,.2f}"
+
+
+def summary_table(acc) -> list[str]:
+    """Lines of the per-fund summary for the year: ADNA, plan fee, service fees, asset-based
+    sales charge, and totals of the money columns.  ``acc`` is the accruals of one period."""
+    heads = ("Fund", "ADNA", "Plan fee", "Service fees", "Asset-based s.c.")
+    rows = [(r.fund, _money(r.average_daily_net_assets), _money(r.plan_fee),
+             _money(r.service_fees), _money(r.asset_based_sales_charge))
+            for r in acc.itertuples(index=False)]
+    tot = [sum(acc[c], Decimal("0.00")) for c in ("plan_fee", "service_fees",
+                                                  "asset_based_sales_charge")]
+    total = ("Total", "", *(_money(t) for t in tot))
+    widths = [max(len(h), *(len(r[i]) for r in rows + [total])) for i, h in enumerate(heads)]
+
+    def fmt(r):
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(r, widths)))
+    rule = "  ".join("-" * w for w in widths)
+    return [fmt(heads), rule, *map(fmt, rows), rule, fmt(total)]
+
+
+def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
+    """The demo (see the module docstring); returns the exit status."""
+    from templates.builder import build_template
+    from .cli import EXIT_DATA, EXIT_OK, UsageError, print_findings, write_csvs
+    from .engine import load, run
+    from .report import make_report
+    from .xlsx_report import write_report
+    out = out or sys.stdout
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"{outdir} is a file; give a folder for the demo's files")
+    if outdir.exists() and any(outdir.iterdir()) and not force:
+        raise UsageError(f"{outdir} is not empty; use --force to write the demo into it "
+                         f"(files of the same name are replaced) or choose another --out")
+    if not 1900 < year < 2200:
+        raise UsageError(f"--year {year}: give a four-digit year")
+    try:
+        from . import xlsx_publish
+    except ImportError as e:   # pragma: no cover - only while the module is missing
+        raise UsageError(f"the publish module is not available ({e})")
+    files = {role: outdir / name for role, name in demo_files(year).items()}
+    prog = _Progress(6, err)
+    outdir.mkdir(parents=True, exist_ok=True)
+
+    prog.step(f"building the sample workbook for {year}")
+    book_path = files["input workbook"]
+    build_template(book_path, year=year, sample=True)
+
+    prog.step("checking and computing it")
+    book, findings = load(book_path)
+    if book is None:
+        print_findings(findings, out=out)
+        return EXIT_DATA
+    res = run(book, findings, date(year, 1, 1), date(year, 12, 31), by="month")
+    year_res = run(book, findings, date(year, 1, 1), date(year, 12, 31), by="period")
+    if not res.ok or not year_res.ok:
+        print_findings(res.findings, out=out)
+        return EXIT_DATA
+
+    prog.step("writing the computed workbook")
+    xlsx_publish.write_computed(res, files["computed workbook"], force=force)
+
+    prog.step("writing the published copy")
+    ok, pub_findings = xlsx_publish.publish(book_path, files["published copy"], force=force)
+    if not ok:
+        print_findings(pub_findings, out=out)
+        return EXIT_DATA
+
+    prog.step("writing the board report of each quarter")
+    for q in range(1, 5):
+        rep, rfind = make_report(book, findings, year, q)
+        if rep is None:
+            print_findings(rfind, out=out)
+            return EXIT_DATA
+        write_report(rep, files[f"board report {year}Q{q}"], force=force)
+
+    prog.step("writing the CSV files")
+    write_csvs(res, outdir, force=force)
+    seconds = prog.done()
+
+    n_warn = sum(not f.is_error for f in set(res.findings))
+    print(f"fee12b1 demo: the default plan's sample year {year}, computed in {seconds:.1f} s",
+          file=out)
+    print("", file=out)
+    for line in summary_table(year_res.accruals):
+        print(line, file=out)
+    print("", file=out)
+    print(f"{n_warn} warning(s), 0 errors (listed in {files['checks.csv']}; "
+          f"'fee12b1 check {book_path}' prints them)", file=out)
+    print("", file=out)
+    print(f"Files in {outdir}:", file=out)
+    width = max(map(len, files))
+    for role, path in files.items():
+        print(f"  {role.ljust(width)}  {path}", file=out)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    return run_demo(Path(args.out), args.year, args.force)
+
+
+def register(sub) -> None:
+    d = sub.add_parser("demo", help="build, compute, publish and report a sample plan year")
+    d.add_argument("--out", default=DEFAULT_DIR, metavar="DIR",
+                   help=f"folder for the files (default ./{DEFAULT_DIR})")
+    d.add_argument("--year", type=int, default=DEFAULT_YEAR, help="plan year (default 2001)")
+    d.add_argument("--force", action="store_true",
+                   help="write into DIR even if it is not empty (replacing the demo's files)")
+    d.set_defaults(func=cmd_demo)
