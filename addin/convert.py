@@ -1,0 +1,197 @@
+"""The one place that converts what Excel hands a UDF into ``fee_core`` inputs, and back.
+
+Small converters, one job each (the xlwings ``conversion/`` model).  Values arrive after
+xlwings' own cleaning stage (``@xw.arg(..., ndim=2, err_to_str=True)`` for ranges): ``float``
+for numbers, ``str`` for text, ``datetime.datetime`` for date-formatted cells, ``bool``, ``None``
+for an empty cell, and the error text (``"#N/A"``) for an Excel error value.  A date may also
+arrive as an Excel serial number (a cell not formatted as a date; the 1900 date system).
+
+Cell values go through ``fee_core.parse``'s own cell readers (``as_date``/``as_decimal``), so a
+cell means the same in a UDF as in a workbook read by the command line.  A bad value raises
+``fee_core.cells.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
+into the ``#name: problem`` text of SPEC §9.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from fee_core.cells import ArgumentError
+from fee_core.contract import TABLES
+from fee_core.parse import CellProblem, as_date, as_decimal
+from fee_core.raw import CellError, RawBook, RawTable
+
+# the texts xlwings gives for Excel error values with err_to_str=True (_xlwindows.cell_errors)
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A waiting..."})
+
+# short problems for the cell readers' codes (their full messages are for the checks sheet)
+_SHORT = {"cell.not_a_date": "not a date", "cell.not_a_number": "not a number"}
+
+
+# --------------------------------------------------------------------------- one cell
+def cell_value(v):
+    """An Excel value as ``fee_core.raw`` holds it: error texts become ``CellError``."""
+    if isinstance(v, str) and v in EXCEL_ERRORS:
+        return CellError(v)
+    if isinstance(v, dt.datetime):
+        return v.replace(tzinfo=None)
+    return v
+
+
+def scalar(name: str, v):
+    """The one value of an argument that must be a single cell."""
+    if isinstance(v, (list, tuple)):
+        flat = [x for row in v for x in (row if isinstance(row, (list, tuple)) else [row])]
+        if len(flat) != 1:
+            raise ArgumentError(name, "give one cell, not a range")
+        v = flat[0]
+    return cell_value(v)
+
+
+def _problem(name: str, v, exc: CellProblem) -> ArgumentError:
+    if isinstance(v, CellError):
+        return ArgumentError(name, f"Excel error {v.code}")
+    return ArgumentError(name, _SHORT.get(exc.code, exc.message))
+
+
+def to_date(name: str, v, blank_ok: bool = False) -> dt.date | None:
+    """A date: an Excel date (datetime/date) or a serial number of the 1900 date system."""
+    v = scalar(name, v)
+    try:
+        d = as_date(v, date1904=False)
+    except CellProblem as exc:
+        raise _problem(name, v, exc) from None
+    if d is None and not blank_ok:
+        raise ArgumentError(name, "blank, not a date")
+    return d
+
+
+def to_decimal(name: str, v, default: Decimal | None = None) -> Decimal:
+    """A number as Excel shows it (``0.0045`` -> ``Decimal('0.0045')``); blank -> ``default``."""
+    v = scalar(name, v)
+    try:
+        d = as_decimal(v)
+    except CellProblem as exc:
+        raise _problem(name, v, exc) from None
+    if d is None:
+        if default is None:
+            raise ArgumentError(name, "blank, not a number")
+        return default
+    return d
+
+
+def to_choice(name: str, v, choices: tuple[str, ...], default: str) -> str:
+    """One of ``choices`` (case and surrounding spaces ignored); blank -> ``default``."""
+    v = scalar(name, v)
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return default
+    if isinstance(v, str):
+        for c in choices:
+            if v.strip().lower() == c.lower():
+                return c
+    raise ArgumentError(name, f"must be {' or '.join(choices)}")
+
+
+# --------------------------------------------------------------------------- ranges
+def rows_of(v) -> list[list]:
+    """Any argument as a list of rows (a single value is a 1x1 range)."""
+    if not isinstance(v, (list, tuple)):
+        return [[v]]
+    if v and not isinstance(v[0], (list, tuple)):
+        return [list(v)]
+    return [list(r) for r in v]
+
+
+def column(name: str, v) -> list:
+    """A one-column (or one-row) range as a flat list."""
+    rows = rows_of(v)
+    if len(rows) == 1:
+        return rows[0]
+    if all(len(r) == 1 for r in rows):
+        return [r[0] for r in rows]
+    raise ArgumentError(name, "give one column (or one row)")
+
+
+def nav_columns(dates, values) -> tuple[list[dt.date], list[Decimal]]:
+    """``nav_dates``/``nav_values`` -> (dates, net assets), rows blank in both dropped.
+
+    A bad cell is named by its position in the range (row 1 = the range's first cell).
+    """
+    ds, vs = column("nav_dates", dates), column("nav_values", values)
+    if len(ds) != len(vs):
+        raise ArgumentError("nav_values", f"{len(vs)} cells but nav_dates has {len(ds)}")
+    out_d, out_v = [], []
+    for i, (d, v) in enumerate(zip(ds, vs), start=1):
+        if d is None and v is None:
+            continue
+        try:
+            day = to_date("nav_dates", d)
+            amount = to_decimal("nav_values", v)
+        except ArgumentError as e:
+            raise ArgumentError(e.name, f"row {i}: {e.problem}") from None
+        out_d.append(day)
+        out_v.append(amount)
+    if not out_d:
+        raise ArgumentError("nav_dates", "no dates in the range")
+    return out_d, out_v
+
+
+def raw_table(arg: str, table: str, v) -> RawTable:
+    """A table argument (header row + data rows, e.g. ``ScheduleB[#All]``) as the ``RawTable``
+    the workbook reader would give for contract table ``table``: columns found by header, so
+    column order is free and extra columns are ignored by the parser.  Positions assume the
+    table's header row is row 1 starting in column A (findings then name the sheet cells)."""
+    rows = rows_of(v)
+    header = [cell_value(h) for h in rows[0]]
+    while header and header[-1] is None:  # trailing empty header cells of a wider selection
+        header.pop()
+    if not header or any(h is None for h in header):
+        raise ArgumentError(arg, "the first row must be the table's headers (e.g. "
+                                 f"{TABLES[table].headers[0]}); select the table with its "
+                                 "header row")
+    headers = tuple(str(h).strip() for h in header)
+    if len(set(headers)) != len(headers):
+        raise ArgumentError(arg, "two columns have the same header")
+    data = rows[1:]
+    while data and all(x is None for x in data[-1][:len(headers)]):  # selection below the table
+        data.pop()
+    columns = {h: [cell_value(r[j]) if j < len(r) else None for r in data]
+               for j, h in enumerate(headers)}
+    return RawTable(table, TABLES[table].sheet, "", headers, 1, 1, columns)
+
+
+def empty_table(table: str) -> RawTable:
+    """A contract table with its headers and no rows (an optional argument left out)."""
+    headers = TABLES[table].headers
+    return RawTable(table, TABLES[table].sheet, "", headers, 1, 1, {h: [] for h in headers})
+
+
+def raw_book(tables: dict[str, RawTable]) -> RawBook:
+    """Every contract table: the given ones, the others empty."""
+    full = {name: tables.get(name) or empty_table(name) for name in TABLES}
+    return RawBook("Excel", full, False, tuple(TABLES[n].sheet for n in full))
+
+
+# --------------------------------------------------------------------------- back to Excel
+def excel_value(v):
+    """One output value as a cell takes it: money Decimal -> float, numpy scalars -> Python,
+    ``None``/NaN -> empty text, dates stay dates, booleans stay TRUE/FALSE."""
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, (bool, str, dt.date)):
+        return v
+    if hasattr(v, "item"):  # numpy scalar
+        return excel_value(v.item())
+    if isinstance(v, float) and v != v:
+        return ""
+    return v
+
+
+def frame_rows(df, columns) -> list[list]:
+    """A DataFrame's ``columns`` as a header row + data rows of cell values."""
+    cols = list(columns)
+    body = df[cols].itertuples(index=False, name=None) if df is not None else ()
+    return [cols] + [[excel_value(v) for v in row] for row in body]

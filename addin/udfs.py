@@ -1,0 +1,264 @@
+"""The fee12b1 Excel functions (SPEC §9): classic xlwings UDFs over ``fee_core``.
+
+List this module (``addin.udfs``) under ``UDF Modules`` in the xlwings configuration; the
+functions appear in Excel under the category ``fee12b1``.  Each function converts its arguments
+(``addin.convert``), computes through ``fee_core`` (``fee_core.cells`` for single figures,
+``fee_core.engine`` for tables), and converts the answer back.  No fee rule lives here.
+
+Argument names are VBA identifiers (the generated VBA wrapper declares them): SPEC's ``end``
+and ``date`` are VBA keywords, so they are ``end_date`` and ``fee_date`` here, same meaning.
+
+Bad input gives a short text ``#argument: problem`` (never a number, never a traceback);
+anything unexpected is logged with its traceback (logger ``fee12b1.addin``) and gives
+``#error: ...``.  Answers are cached on the argument values (``addin.cache``), so a sheet of
+cells over the same NAV range recalculates fast.
+"""
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import xlwings as xw
+
+from fee_core import cells
+from fee_core.cells import ArgumentError
+from fee_core.compute import BY_CHOICES
+from fee_core.contract import DAY_COUNTS, ROUNDINGS, SETTINGS
+from fee_core.engine import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS
+
+from . import tables as T
+from .cache import Cache, freeze, memo
+from .convert import (frame_rows, nav_columns, raw_table, to_choice, to_date, to_decimal)
+
+log = logging.getLogger("fee12b1.addin")
+
+RESULTS = Cache(max_entries=4096, max_cells=2_000_000)  # (function, argument values) -> answer
+SERIES = Cache(max_entries=64, max_cells=1_000_000)  # (nav_dates, nav_values) -> NavSeries
+
+DAY_COUNT, ROUNDING = SETTINGS["Day Count"][1], SETTINGS["Rounding"][1]
+SERVICE_CAP = Decimal(SETTINGS["Service Fee Cap"][1])
+# accruals.csv without service fees (FEE_ACCRUALS has no provider tables)
+ACCRUAL_CELL_COLUMNS = ACCRUAL_COLUMNS[:ACCRUAL_COLUMNS.index("plan_fee") + 1]
+# fee_core argument names that are spelled differently here (VBA keywords)
+ARG_NAMES = {"end": "end_date", "date": "fee_date"}
+MAX_TEXT = 255
+
+_MISS = object()
+
+RANGE = dict(ndim=2, empty=None, err_to_str=True)  # a range argument: always a list of rows
+CELL = dict(err_to_str=True)  # a one-cell argument
+
+
+def _answer(name: str, args: tuple, compute):
+    """The cell's answer: cached by argument values; bad input -> '#argument: problem'."""
+    try:
+        key = (name,) + tuple(freeze(a) for a in args)
+        value = RESULTS.get(key, _MISS)
+        if value is _MISS:
+            try:
+                value = compute()
+            except ArgumentError as e:
+                value = _clip(f"#{ARG_NAMES.get(e.name, e.name)}: {e.problem}")
+            except T.DataErrors as e:
+                value = _data_text(e.findings)
+            RESULTS.put(key, value)
+        return [list(r) for r in value] if isinstance(value, list) else value
+    except Exception as e:  # never a traceback in a cell
+        log.exception("%s failed", name)
+        return _clip(f"#error: {type(e).__name__}: {e}")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+def _data_text(findings) -> str:
+    if not findings:
+        return "#data: errors in the data; see FEE_CHECKS"
+    f = findings[0]
+    arg = T.ARGUMENT_OF_TABLE.get(f.location.table, "data")
+    more = f" (+{len(findings) - 1} more errors; see FEE_CHECKS)" if len(findings) > 1 else ""
+    head = f"#{arg}: "
+    return head + _clip(f.message)[:MAX_TEXT - len(head) - len(more)] + more
+
+
+def _series(nav_dates, nav_values) -> cells.NavSeries:
+    """The NAV series of two ranges, built once per distinct pair of ranges."""
+    def build():
+        dates, values = nav_columns(nav_dates, nav_values)
+        return cells.NavSeries(dates, [float(v) for v in values])
+    return memo(SERIES, (freeze(nav_dates), freeze(nav_values)), build)
+
+
+def _period(start, end_date):
+    return to_date("start", start), to_date("end_date", end_date)
+
+
+# --------------------------------------------------------------------------- single figures
+@xw.func(category="fee12b1")
+@xw.arg("rate", doc="Annual plan rate as a fraction (0.45% = 0.0045).", **CELL)
+@xw.arg("net_assets", doc="Class K net assets of the day, in dollars.", **CELL)
+@xw.arg("fee_date", doc="The calendar day (a date).", **CELL)
+@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
+def FEE_DAILY(rate, net_assets, fee_date, day_count=None):
+    """One day's plan fee, unrounded: rate x net assets / days in the year (SPEC rule 2)."""
+    def compute():
+        fee = cells.daily_fee(to_decimal("rate", rate), to_decimal("net_assets", net_assets),
+                              to_date("fee_date", fee_date),
+                              to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT))
+        return float(fee)
+    return _answer("FEE_DAILY", (rate, net_assets, fee_date, day_count), compute)
+
+
+@xw.func(category="fee12b1")
+@xw.arg("nav_dates", doc="NAV dates, one column, oldest first.", **RANGE)
+@xw.arg("nav_values", doc="Net assets beside nav_dates, one column.", **RANGE)
+@xw.arg("start", doc="First day of the period.", **CELL)
+@xw.arg("end_date", doc="Last day of the period.", **CELL)
+def FEE_ADNA(nav_dates, nav_values, start, end_date):
+    """Average daily net assets over the calendar days of [start, end_date], NAV carried forward."""
+    def compute():
+        series = _series(nav_dates, nav_values)
+        return float(cells.adna(series, *_period(start, end_date)))
+    return _answer("FEE_ADNA", (nav_dates, nav_values, start, end_date), compute)
+
+
+@xw.func(category="fee12b1")
+@xw.arg("rate", doc="Annual plan rate as a fraction (0.45% = 0.0045).", **CELL)
+@xw.arg("nav_dates", doc="NAV dates, one column, oldest first.", **RANGE)
+@xw.arg("nav_values", doc="Net assets beside nav_dates, one column.", **RANGE)
+@xw.arg("start", doc="First day of the period.", **CELL)
+@xw.arg("end_date", doc="Last day of the period.", **CELL)
+@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
+@xw.arg("rounding", doc="Period (default: round the sum) or Daily (round each day).", **CELL)
+def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rounding=None):
+    """Plan fee in dollars for [start, end_date] at one constant rate, rounded to cents (SPEC rule 2)."""
+    def compute():
+        r = to_decimal("rate", rate)
+        series = _series(nav_dates, nav_values)
+        s, e = _period(start, end_date)
+        fee = cells.period_fee(r, series, s, e,
+                               to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT),
+                               to_choice("rounding", rounding, ROUNDINGS, ROUNDING))
+        return float(fee)
+    return _answer("FEE_PERIOD", (rate, nav_dates, nav_values, start, end_date, day_count,
+                                  rounding), compute)
+
+
+@xw.func(category="fee12b1")
+@xw.arg("provider_rate", doc="The provider's agreed service fee rate (fraction).", **CELL)
+@xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **CELL)
+@xw.arg("cap", doc="Service fee cap, default 0.25%.", **CELL)
+def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
+    """Service fee rate applied: the least of provider rate, cap and fund rate (SPEC rule 4)."""
+    def compute():
+        return float(cells.service_rate(to_decimal("provider_rate", provider_rate),
+                                        to_decimal("fund_rate", fund_rate),
+                                        to_decimal("cap", cap, SERVICE_CAP)))
+    return _answer("FEE_SERVICE_RATE", (provider_rate, fund_rate, cap), compute)
+
+
+@xw.func(category="fee12b1")
+@xw.arg("provider_rate", doc="The provider's agreed service fee rate (fraction).", **CELL)
+@xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **CELL)
+@xw.arg("attributable_assets", doc="Average net assets of the provider's customers.", **CELL)
+@xw.arg("start", doc="First day of the period.", **CELL)
+@xw.arg("end_date", doc="Last day of the period.", **CELL)
+@xw.arg("cap", doc="Service fee cap, default 0.25%.", **CELL)
+@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
+@xw.arg("rounding", doc="Period (default) or Daily.", **CELL)
+def FEE_SERVICE(provider_rate, fund_rate, attributable_assets, start, end_date, cap=None,
+                day_count=None, rounding=None):
+    """One provider's service fee in dollars for one fund and period (SPEC rules 4-5)."""
+    def compute():
+        pr, fr = to_decimal("provider_rate", provider_rate), to_decimal("fund_rate", fund_rate)
+        assets = to_decimal("attributable_assets", attributable_assets)
+        s, e = _period(start, end_date)
+        fee = cells.service_fee(pr, fr, assets, s, e, to_decimal("cap", cap, SERVICE_CAP),
+                                to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT),
+                                to_choice("rounding", rounding, ROUNDINGS, ROUNDING))
+        return float(fee)
+    return _answer("FEE_SERVICE", (provider_rate, fund_rate, attributable_assets, start, end_date,
+                                   cap, day_count, rounding), compute)
+
+
+# --------------------------------------------------------------------------- tables
+def _tables(**given) -> dict:
+    """Table arguments -> RawTables by contract name (an omitted optional table is empty)."""
+    return {table: raw_table(arg, table, v)
+            for table, arg in T.ARGUMENT_OF_TABLE.items()
+            if not _blank(v := given.get(arg))}
+
+
+def _blank(v) -> bool:
+    """An omitted optional table (or an empty cell given for it)."""
+    return v is None or all(x is None for row in v for x in (row if isinstance(row, list) else [row]))
+
+
+def _by(by) -> str:
+    return to_choice("by", by, BY_CHOICES, "month")
+
+
+@xw.func(category="fee12b1")
+@xw.arg("schedule_a", doc="ScheduleA[#All]: the table with its header row.", **RANGE)
+@xw.arg("schedule_b", doc="ScheduleB[#All].", **RANGE)
+@xw.arg("plan_events", doc="PlanEvents[#All].", **RANGE)
+@xw.arg("nav", doc="NAV[#All]: Date, then one column per fund.", **RANGE)
+@xw.arg("settings", doc="Settings[#All]: the period and rules.", **RANGE)
+@xw.arg("by", doc="month (default), quarter, year or period.", **CELL)
+@xw.arg("fund_names", doc="FundNames[#All] (former names), optional.", **RANGE)
+def FEE_ACCRUALS(schedule_a, schedule_b, plan_events, nav, settings, by=None, fund_names=None):
+    """Spills accruals.csv without service fees: fund, period, days, ADNA, plan fee."""
+    args = (schedule_a, schedule_b, plan_events, nav, settings, by, fund_names)
+
+    def compute():
+        tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
+                         nav=nav, settings=settings, fund_names=fund_names)
+        return frame_rows(T.accruals(tables, _by(by)), ACCRUAL_CELL_COLUMNS)
+    return _answer("FEE_ACCRUALS", args, compute)
+
+
+@xw.func(category="fee12b1")
+@xw.arg("providers", doc="Providers[#All].", **RANGE)
+@xw.arg("provider_assets", doc="ProviderAssets[#All].", **RANGE)
+@xw.arg("schedule_a", doc="ScheduleA[#All].", **RANGE)
+@xw.arg("schedule_b", doc="ScheduleB[#All].", **RANGE)
+@xw.arg("plan_events", doc="PlanEvents[#All].", **RANGE)
+@xw.arg("settings", doc="Settings[#All].", **RANGE)
+@xw.arg("by", doc="month (default), quarter, year or period.", **CELL)
+@xw.arg("fund_names", doc="FundNames[#All], optional.", **RANGE)
+def FEE_PAYOUTS(providers, provider_assets, schedule_a, schedule_b, plan_events, settings,
+                by=None, fund_names=None):
+    """Spills payouts.csv: provider, fund, period, attributable assets, rate, capped, service fee."""
+    args = (providers, provider_assets, schedule_a, schedule_b, plan_events, settings, by,
+            fund_names)
+
+    def compute():
+        tables = _tables(providers=providers, provider_assets=provider_assets,
+                         schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
+                         settings=settings, fund_names=fund_names)
+        return frame_rows(T.payouts(tables, _by(by)), PAYOUT_COLUMNS)
+    return _answer("FEE_PAYOUTS", args, compute)
+
+
+@xw.func(category="fee12b1")
+@xw.arg("schedule_a", doc="ScheduleA[#All].", **RANGE)
+@xw.arg("schedule_b", doc="ScheduleB[#All].", **RANGE)
+@xw.arg("plan_events", doc="PlanEvents[#All].", **RANGE)
+@xw.arg("nav", doc="NAV[#All].", **RANGE)
+@xw.arg("settings", doc="Settings[#All].", **RANGE)
+@xw.arg("providers", doc="Providers[#All], optional.", **RANGE)
+@xw.arg("provider_assets", doc="ProviderAssets[#All], optional.", **RANGE)
+@xw.arg("fund_names", doc="FundNames[#All], optional.", **RANGE)
+def FEE_CHECKS(schedule_a, schedule_b, plan_events, nav, settings, providers=None,
+               provider_assets=None, fund_names=None):
+    """Spills the findings on the tables: severity, code, location, message."""
+    args = (schedule_a, schedule_b, plan_events, nav, settings, providers, provider_assets,
+            fund_names)
+
+    def compute():
+        tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
+                         nav=nav, settings=settings, providers=providers,
+                         provider_assets=provider_assets, fund_names=fund_names)
+        return frame_rows(T.checks(tables), CHECK_COLUMNS)
+    return _answer("FEE_CHECKS", args, compute)
