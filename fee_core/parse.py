@@ -412,19 +412,51 @@ def _column_numbers(col: list) -> tuple[np.ndarray, np.ndarray]:
     return vals, ~np.isnan(vals)
 
 
+def factorize(col: list) -> tuple[np.ndarray, list]:
+    """Codes (-1 for an empty cell) and the distinct values of a raw column: large columns
+    hold few distinct values (dates, IDs, names), so each is converted once."""
+    codes, uniques = pd.factorize(np.array(col, dtype=object), use_na_sentinel=True)
+    return codes, list(uniques)
+
+
 def _column_dates(col: list, date1904: bool) -> tuple[np.ndarray, list[tuple[int, CellProblem]]]:
     """A date column -> datetime64[D] array (NaT where bad or blank) and the problems."""
-    out = np.full(len(col), np.datetime64("NaT"), dtype="datetime64[D]")
-    problems = []
-    for k, v in enumerate(col):
+    codes, uniques = factorize(col)
+    conv = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[D]")
+    bad: dict[int, CellProblem] = {}
+    for k, v in enumerate(uniques):
         try:
             d = as_date(v, date1904)
         except CellProblem as p:
-            problems.append((k, p))
+            bad[k] = p
             continue
         if d is not None:
-            out[k] = np.datetime64(d, "D")
+            conv[k] = np.datetime64(d, "D")
+    out = conv[codes]          # code -1 picks the trailing NaT
+    problems = []
+    if bad:
+        rows = np.nonzero(np.isin(codes, list(bad)))[0]
+        problems = [(int(i), bad[int(codes[i])]) for i in rows]
     return out, problems
+
+
+def _column_text(col: list) -> tuple[np.ndarray, list[tuple[int, CellProblem]]]:
+    """A text column -> object array of stripped texts ('' for blank or bad) and problems."""
+    codes, uniques = factorize(col)
+    conv = np.empty(len(uniques) + 1, object)
+    conv[-1] = ""
+    bad: dict[int, CellProblem] = {}
+    for k, v in enumerate(uniques):
+        try:
+            conv[k] = as_text(v)
+        except CellProblem as p:
+            bad[k] = p
+            conv[k] = ""
+    problems = []
+    if bad:
+        rows = np.nonzero(np.isin(codes, list(bad)))[0]
+        problems = [(int(i), bad[int(codes[i])]) for i in rows]
+    return conv[codes], problems
 
 
 def to_units(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -599,95 +631,100 @@ def parse_providers(t: RawTable | None, date1904: bool, settings: Settings,
 
 def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameResolver,
                           providers: tuple[Provider, ...], findings: list[Finding]) -> pd.DataFrame:
+    """Provider Assets -> DataFrame (start, end, provider, fund, assets units, row); vectorised,
+    since the table can hold a million rows: each distinct ID or name is resolved once."""
     cols = ["start", "end", "provider", "fund", "assets", "row"]
     if t is None or t.n_rows == 0:
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in
                              zip(cols, ["datetime64[s]", "datetime64[s]", object, object, "int64", "int64"])})
     r = TableReader(t, date1904, findings)
     n = t.n_rows
+    limit = 200                      # findings of one kind per column, then a count
+
+    def report(code, rows, header, message):
+        rows = np.asarray(rows)
+        for k in rows[:limit]:
+            findings.append(error(code, r.loc(int(k), header), message(int(k))))
+        if len(rows) > limit:
+            findings.append(error(code, r.loc(None, header),
+                                  f"... and {len(rows) - limit} more rows with the same problem."))
+
     starts, p1 = _column_dates(t.columns["Period Start"], date1904)
     ends, p2 = _column_dates(t.columns["Period End"], date1904)
-    for header, probs in (("Period Start", p1), ("Period End", p2)):
-        for k, p in probs[:200]:
-            findings.append(error(p.code, r.loc(k, header), f"{header}: {p.message}."))
+    pids, p3 = _column_text(t.columns["Provider ID"])
+    written, p4 = _column_text(t.columns["Fund"])
     raw_amt = t.columns["Average Net Assets"]
     amounts, ok = _column_numbers(raw_amt)
-    pids = [as_text(v) if not isinstance(v, CellError) else "" for v in t.columns["Provider ID"]]
-    fund_written = [as_text(v) if not isinstance(v, CellError) else "" for v in t.columns["Fund"]]
-    known = {p.id: p for p in providers}
-    good = np.ones(n, bool)
-    blank = np.array([all(t.columns[h][k] in (None, "") for h in
-                          ("Period Start", "Period End", "Provider ID", "Fund", "Average Net Assets"))
-                      for k in range(n)], bool)
-    good &= ~blank
-    bad_date_rows = {k for k, _ in p1} | {k for k, _ in p2}
-    for k in np.nonzero(~blank)[0]:
-        k = int(k)
-        for header, arr in (("Period Start", starts), ("Period End", ends)):
-            if np.isnat(arr[k]):
-                good[k] = False
-                if k not in bad_date_rows:
-                    findings.append(error("cell.blank", r.loc(k, header),
-                                          f"{header} is empty; fill it in or delete the row."))
-        if not ok[k]:
-            good[k] = False
-            v = raw_amt[k]
-            try:
-                as_decimal(v)
-                findings.append(error("cell.blank", r.loc(k, "Average Net Assets"),
-                                      "Average Net Assets is empty; enter the amount or delete the row."))
-            except CellProblem as p:
-                findings.append(error(p.code, r.loc(k, "Average Net Assets"),
-                                      f"Average Net Assets: {p.message}."))
-        elif amounts[k] < 0:
-            good[k] = False
-            findings.append(error("cell.negative", r.loc(k, "Average Net Assets"),
-                                  f"Average Net Assets {amounts[k]:,.2f} is negative; enter 0 or more."))
-        elif amounts[k] >= MAX_AMOUNT:
-            good[k] = False
-            findings.append(error("nav.too_large", r.loc(k, "Average Net Assets"),
-                                  f"Average Net Assets {amounts[k]:,.2f} exceed $1 trillion; check the cell."))
-    # provider IDs and funds
-    unknown_pid: dict[str, int] = {}
+    bad_cells = np.zeros(n, bool)
+    for header, probs in (("Period Start", p1), ("Period End", p2), ("Provider ID", p3), ("Fund", p4)):
+        by_code: dict[str, list[int]] = {}
+        for k, p in probs:
+            by_code.setdefault(p.code, []).append(k)
+            bad_cells[k] = True
+        for code, rows in by_code.items():
+            msg = {k: p.message for k, p in probs}
+            report(code, rows, header, lambda k, h=header: f"{h}: {msg[k]}.")
+    blank_amt = np.array([v is None for v in raw_amt], bool) if not ok.all() else np.zeros(n, bool)
+    blank_row = np.isnat(starts) & np.isnat(ends) & (pids == "") & (written == "") & blank_amt
+    blank_row &= ~bad_cells
+    live = ~blank_row
+    good = live & ~bad_cells
+    for header, miss in (("Period Start", np.isnat(starts)), ("Period End", np.isnat(ends)),
+                         ("Provider ID", pids == ""), ("Fund", written == ""),
+                         ("Average Net Assets", blank_amt)):
+        rows = np.nonzero(miss & live & ~bad_cells)[0]
+        report("cell.blank", rows, header, lambda k, h=header: f"{h} is empty; fill it in or delete the row.")
+        good &= ~(miss & live)
+    not_num = np.nonzero(live & ~ok & ~blank_amt)[0]
+    for k in not_num[:limit]:
+        try:
+            as_decimal(raw_amt[k])
+            p = CellProblem("cell.not_a_number", f"'{raw_amt[k]}' is not a number")
+        except CellProblem as e:
+            p = e
+        findings.append(error(p.code, r.loc(int(k), "Average Net Assets"), f"Average Net Assets: {p.message}."))
+    good &= ok
+    report("cell.negative", np.nonzero(good & (amounts < 0))[0], "Average Net Assets",
+           lambda k: f"Average Net Assets {amounts[k]:,.2f} is negative; enter 0 or more.")
+    report("nav.too_large", np.nonzero(good & (amounts >= MAX_AMOUNT))[0], "Average Net Assets",
+           lambda k: f"Average Net Assets {amounts[k]:,.2f} exceed $1 trillion; check the cell.")
+    good &= (amounts >= 0) & (amounts < MAX_AMOUNT)
+    # provider IDs: each distinct unknown ID once, at its first row
+    known = {p.id for p in providers}
+    codes, uniq = pd.factorize(pids)
+    for k, pid in enumerate(uniq):
+        if pid == "" or pid in known:
+            continue
+        rows = np.nonzero((codes == k) & good)[0]
+        if len(rows) == 0:
+            continue
+        near = difflib.get_close_matches(pid, sorted(known), n=3, cutoff=0.5)
+        findings.append(error("provider.unknown", r.loc(int(rows[0]), "Provider ID"),
+                              f"Provider ID '{pid}' is not in the Providers table ({len(rows)} "
+                              f"row(s)).{did_you_mean(near)} Add the provider or correct the ID."))
+        good[codes == k] = False
+    # funds: each distinct name resolved once (warnings and errors at its first row)
+    codes, uniq = pd.factorize(written)
     fund = np.empty(n, object)
-    for k in np.nonzero(good)[0]:
-        k = int(k)
-        pid = pids[k]
-        if not pid:
-            good[k] = False
-            findings.append(error("cell.blank", r.loc(k, "Provider ID"), "Provider ID is empty."))
+    for k, w in enumerate(uniq):
+        if w == "":
             continue
-        if pid not in known:
-            good[k] = False
-            if pid not in unknown_pid:
-                unknown_pid[pid] = k
-                near = difflib.get_close_matches(pid, list(known), n=3, cutoff=0.5)
-                findings.append(error("provider.unknown", r.loc(k, "Provider ID"),
-                                      f"Provider ID '{pid}' is not in the Providers table."
-                                      f"{did_you_mean(near)} Add the provider or correct the ID."))
+        rows = np.nonzero((codes == k) & good)[0]
+        if len(rows) == 0:
             continue
-        w = fund_written[k]
-        if not w:
-            good[k] = False
-            findings.append(error("cell.blank", r.loc(k, "Fund"), "Fund is empty."))
-            continue
-        res = resolver.resolve(w)
-        if res.fund is None or res.how == NORMALISED:
-            _resolve(resolver, w, r.loc(k, "Fund"), "Provider Assets fund", findings)
-        fund[k] = res.fund
-        if res.fund is None:
-            good[k] = False
-    bad_order = good & (ends < starts)
-    for k in np.nonzero(bad_order)[0][:50]:
-        findings.append(error("provider_assets.end_before_start", r.loc(int(k), "Period End"),
-                              f"Period End {ends[k]} is before Period Start {starts[k]}; fix the row."))
-    good &= ~bad_order
+        res = _resolve(resolver, w, r.loc(int(rows[0]), "Fund"), "Provider Assets fund", findings)
+        if res is None:
+            good[codes == k] = False
+        else:
+            fund[codes == k] = res
+    report("provider_assets.end_before_start", np.nonzero(good & (ends < starts))[0], "Period End",
+           lambda k: f"Period End {ends[k]} is before Period Start {starts[k]}; fix the row.")
+    good &= ~(ends < starts)
     units, _ = to_units(np.where(good, amounts, 0.0))
     sel = np.nonzero(good)[0]
     return pd.DataFrame({
-        "start": starts[sel], "end": ends[sel],
-        "provider": np.array(pids, object)[sel], "fund": fund[sel],
-        "assets": units[sel], "row": np.array([t.excel_row(int(k)) for k in sel], np.int64),
+        "start": starts[sel], "end": ends[sel], "provider": pids[sel], "fund": fund[sel],
+        "assets": units[sel], "row": sel.astype(np.int64) + t.header_row + 1,
     })
 
 
