@@ -101,7 +101,7 @@ def _period(start, end_date):
 @xw.arg("fee_date", doc="The calendar day (a date).", **CELL)
 @xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
 def FEE_DAILY(rate, net_assets, fee_date, day_count=None):
-    """One day's plan fee, unrounded: rate x net assets / days in the year (SPEC rule 2)."""
+    """One day's plan fee, unrounded: rate x net assets / days in the year."""
     def compute():
         fee = cells.daily_fee(to_decimal("rate", rate), to_decimal("net_assets", net_assets),
                               to_date("fee_date", fee_date),
@@ -132,7 +132,7 @@ def FEE_ADNA(nav_dates, nav_values, start, end_date):
 @xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
 @xw.arg("rounding", doc="Period (default: round the sum) or Daily (round each day).", **CELL)
 def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rounding=None):
-    """Plan fee in dollars for [start, end_date] at one constant rate, rounded to cents (SPEC rule 2)."""
+    """Plan fee in dollars for [start, end_date] at one constant rate, rounded to cents."""
     def compute():
         r = to_decimal("rate", rate)
         series = _series(nav_dates, nav_values)
@@ -150,7 +150,7 @@ def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rou
 @xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **CELL)
 @xw.arg("cap", doc="Service fee cap, default 0.25%.", **CELL)
 def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
-    """Service fee rate applied: the least of provider rate, cap and fund rate (SPEC rule 4)."""
+    """Service fee rate applied: the least of provider rate, cap and fund rate."""
     def compute():
         return float(cells.service_rate(to_decimal("provider_rate", provider_rate),
                                         to_decimal("fund_rate", fund_rate),
@@ -169,7 +169,7 @@ def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
 @xw.arg("rounding", doc="Period (default) or Daily.", **CELL)
 def FEE_SERVICE(provider_rate, fund_rate, attributable_assets, start, end_date, cap=None,
                 day_count=None, rounding=None):
-    """One provider's service fee in dollars for one fund and period (SPEC rules 4-5)."""
+    """One provider's service fee in dollars for one fund and period."""
     def compute():
         pr, fr = to_decimal("provider_rate", provider_rate), to_decimal("fund_rate", fund_rate)
         assets = to_decimal("attributable_assets", attributable_assets)

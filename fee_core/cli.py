@@ -176,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES = (
     "fee_core.xlsx_report",
     "fee_core.demo",
+    "addin.vba",
 )
 
 
