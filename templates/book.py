@@ -18,7 +18,9 @@ from fee_core.contract import TABLES
 
 DATE_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.00%"
-MONEY_FORMAT = '#,##0.00;[Red]-#,##0.00'
+# Accounting layout without a currency symbol (Excel's built-in format 43): thousands
+# separators, negatives in parentheses, zero as a dash, figures aligned on the decimal point.
+MONEY_FORMAT = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
 FIXED_TIME = datetime(2000, 11, 30, 0, 0, 0)
 
 
