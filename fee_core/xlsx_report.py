@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.worksheet.pagebreak import Break
@@ -263,7 +264,9 @@ def _chart_sheet(ws, src, rep: BoardReport, header: int, first: int, last: int) 
     n = max(last - first + 1, 1)
     data = Reference(src, min_col=9, max_col=10, min_row=header, max_row=max(last, first))
     ch.add_data(data, titles_from_data=True)
-    ch.set_categories(Reference(src, min_col=1, min_row=first, max_row=max(last, first)))
+    names = Reference(src, min_col=1, min_row=first, max_row=max(last, first))
+    for s in ch.series:                          # fund names are text: a string reference
+        s.cat = AxDataSource(strRef=StrRef(f=str(names)))
     for s, colour in zip(ch.series, (SERVICE_COLOUR, ABSC_COLOUR)):
         s.graphicalProperties.solidFill = colour
         s.graphicalProperties.line.solidFill = colour
