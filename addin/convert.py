@@ -146,11 +146,12 @@ def raw_table(arg: str, table: str, v) -> RawTable:
     header = [cell_value(h) for h in rows[0]]
     while header and header[-1] is None:  # trailing empty header cells of a wider selection
         header.pop()
-    if not header or any(h is None for h in header):
-        raise ArgumentError(arg, "the first row must be the table's headers (e.g. "
-                                 f"{TABLES[table].headers[0]}); select the table with its "
-                                 "header row")
-    headers = tuple(str(h).strip() for h in header)
+    headers = tuple("" if h is None else str(h).strip() for h in header)
+    if not set(headers) & set(TABLES[table].headers):
+        # none of the contract's headers: not the table, or selected without its header row
+        raise ArgumentError(arg, f"no {TABLES[table].headers[0]} header in the first row; "
+                                 f"select the whole table with its header row "
+                                 f"({table}[#All])")
     if len(set(headers)) != len(headers):
         raise ArgumentError(arg, "two columns have the same header")
     data = rows[1:]
