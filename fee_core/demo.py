@@ -133,7 +133,7 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     seconds = prog.done()
 
     n_warn = sum(not f.is_error for f in set(res.findings))
-    print(f"fee12b1 demo: the default plan's sample year {year}, computed in {seconds:.1f} s",
+    print(f"fee12b1 demo: the default plan's sample year {year}, done in {seconds:.1f} s",
           file=out)
     print("", file=out)
     for line in summary_table(year_res.accruals):

@@ -198,8 +198,8 @@ def plan_status(book: Book, start: date, end: date) -> PlanStatus:
 
 def board_report(quarter_result, ytd_result, year: int, q: int) -> BoardReport:
     """The report from two engine results: ``quarter_result`` = ``run(start=q_start,
-    end=q_end, by='period')`` and ``ytd_result`` = ``run(start=Jan 1, end=q_end,
-    by='quarter')``.  Both must be free of errors (ValueError otherwise)."""
+    end=q_end, by='period')`` and ``ytd_result`` = ``run(start=Jan 1 (or the Settings
+    Period Start when later), end=q_end, by='quarter')``.  Both must be free of errors (ValueError otherwise)."""
     for r in (quarter_result, ytd_result):
         if r is None or not r.ok or r.accruals is None:
             raise ValueError("the board report needs results without errors")
@@ -241,7 +241,10 @@ def board_report(quarter_result, ytd_result, year: int, q: int) -> BoardReport:
     ytd = ytd_result.accruals
     for k in range(1, q + 1):
         qs, qe = quarter_bounds(year, k)
-        sel = ytd[ytd["period_start"] == max(qs, ytd_result.start)] if len(ytd) else ytd
+        if qe < ytd_result.start:                  # before the workbook's period
+            continue
+        qs = max(qs, ytd_result.start)
+        sel = ytd[ytd["period_start"] == qs] if len(ytd) else ytd
         trend.append(TrendLine(quarter_label(year, k), qs, qe,
                                sum(sel["plan_fee"], ZERO) if len(sel) else ZERO,
                                sum(sel["service_fees"], ZERO) if len(sel) else ZERO,
@@ -259,7 +262,12 @@ def make_report(book: Book, findings: list[Finding], year: int, q: int
     from .engine import run
     start, end = quarter_bounds(year, q)
     qres = run(book, findings, start, end, by="period")
-    yres = run(book, findings, date(year, 1, 1), end, by="quarter")
+    # the year to date starts on Jan 1, or later when the workbook's period starts later
+    ytd_start = date(year, 1, 1)
+    ps = book.settings.period_start
+    if ps is not None and ytd_start < ps <= start:
+        ytd_start = ps
+    yres = run(book, findings, ytd_start, end, by="quarter")
     every = list(qres.findings) + [f for f in yres.findings if f not in set(qres.findings)]
     if has_errors(every):
         return None, sort_findings(every)

@@ -415,3 +415,17 @@ def test_libreoffice_renders_the_report_and_its_chart(libreoffice, sample, tmp_p
     assert _colour_pixels(table_png, ABSC_COLOUR, tol=20) < 50
     # figures are not truncated to ### in narrow columns
     assert "###" not in "".join(texts)
+
+
+def test_year_to_date_starts_with_the_workbooks_period(tmp_path):
+    """A workbook whose Settings period starts mid-year: the trend starts there too."""
+    def edit(t):
+        for r in t["Settings"]:
+            if r["Setting"] == "Period Start":
+                r["Value"] = date(YEAR, 5, 1)
+    path = _variant(tmp_path, edit)
+    book, findings = load(path)
+    rep, found = make_report(book, findings, YEAR, 3)
+    assert rep is not None, [str(f) for f in found if f.is_error]
+    assert [(t.label, t.start) for t in rep.trend] == [(f"{YEAR}Q2", date(YEAR, 5, 1)),
+                                                      (f"{YEAR}Q3", date(YEAR, 7, 1))]
