@@ -26,7 +26,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from . import __version__
-from .contract import AGREEMENT_TYPES, EXPENSE_CATEGORIES
+from .contract import EXPENSE_CATEGORIES
 from .outputs import atomic_write, safe_text
 from .report import KINDS, UNALLOCATED, BoardReport, FundLine
 
