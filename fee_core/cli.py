@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
 # bad usage.  One line per module.
 COMMAND_MODULES = (
     "fee_core.xlsx_report",
+    "fee_core.xlsx_publish",
     "fee_core.demo",
     "addin.vba",
 )
