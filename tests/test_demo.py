@@ -46,11 +46,18 @@ def test_demo_writes_every_file(demo_run):
     assert "step 1/" in p.stderr and "step 6/6" in p.stderr
 
 
-def test_demo_summary_ties_to_the_csv(demo_run):
+def test_demo_summary_ties_to_compute(demo_run, tmp_path):
+    """The summary is the year as one period: it equals ``compute --by period``."""
     out, p = demo_run
-    rows = list(csv.DictReader(open(out / "accruals.csv", encoding="utf-8")))
+    assert main(["compute", str(out / "sample-2001.xlsx"), "--by", "period", "--csv",
+                 str(tmp_path)]) == 0
+    rows = list(csv.DictReader(open(tmp_path / "accruals.csv", encoding="utf-8")))
+    for r in rows:
+        line = next(ln for ln in p.stdout.splitlines() if ln.startswith(r["fund"] + "  "))
+        assert line.split()[-4:] == [f"{Decimal(r[k]):,.2f}" for k in (
+            "average_daily_net_assets", "plan_fee", "service_fees", "asset_based_sales_charge")]
     total = sum(Decimal(r["plan_fee"]) for r in rows)
-    line = next(ln for ln in p.stdout.splitlines() if ln.startswith("Total "))
+    line = next(ln for ln in p.stdout.splitlines() if ln.startswith("Total  "))
     assert f"{total:,.2f}" in line
     svc = sum(Decimal(r["service_fees"]) for r in rows)
     assert f"{svc:,.2f}" in line
