@@ -7,7 +7,6 @@ from collections import defaultdict
 from datetime import date
 
 import numpy as np
-import pandas as pd
 
 from . import nyse
 from .findings import Finding, Location, error, warning
@@ -156,26 +155,26 @@ def check_provider_windows(book: Book) -> list[Finding]:
     """Provider Assets on days outside the provider's Start/End Date earn nothing: a warning
     per provider (normal when a provider joins or leaves mid-year)."""
     pa = book.provider_assets
+    if len(pa) == 0 or not book.providers:
+        return []
+    never, ever = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
+    lo = np.array([d64(p.start) if p.start else never for p in book.providers])
+    hi = np.array([d64(p.end) if p.end else ever for p in book.providers])
+    idx = pa["pidx"].to_numpy()
+    known = idx >= 0
+    pi = np.where(known, idx, 0)
+    outside = known & ((pa["start"].to_numpy().astype("datetime64[D]") < lo[pi]) |
+                       (pa["end"].to_numpy().astype("datetime64[D]") > hi[pi]))
     out = []
-    if len(pa) == 0:
-        return out
-    for p in book.providers:
-        rows = pa[pa["provider"] == p.id]
-        if len(rows) == 0:
-            continue
-        outside = np.zeros(len(rows), bool)
-        if p.start:
-            outside |= rows["start"].to_numpy().astype("datetime64[D]") < d64(p.start)
-        if p.end:
-            outside |= rows["end"].to_numpy().astype("datetime64[D]") > d64(p.end)
-        n = int(outside.sum())
-        if n:
-            first = int(rows["row"].to_numpy()[outside][0])
-            out.append(warning("provider_assets.outside_agreement",
-                               book.loc("ProviderAssets", first, "Period Start"),
-                               f"{n} Provider Assets row(s) of {p.id} reach outside its agreement "
-                               f"({p.start or 'open'} to {p.end or 'open'}); those days earn no "
-                               f"service fee."))
+    rows = pa["row"].to_numpy()[outside]
+    which, first, count = np.unique(pi[outside], return_index=True, return_counts=True)
+    for i, k, n in zip(which, first, count):
+        p = book.providers[int(i)]
+        out.append(warning("provider_assets.outside_agreement",
+                           book.loc("ProviderAssets", int(rows[k]), "Period Start"),
+                           f"{int(n)} Provider Assets row(s) of {p.id} reach outside its "
+                           f"agreement ({p.start or 'open'} to {p.end or 'open'}); those days earn "
+                           f"no service fee."))
     return out
 
 
@@ -202,11 +201,10 @@ def check_provider_exceeds_fund(book: Book, grid: Grid) -> list[Finding]:
     cnt = np.zeros((F, D + 1), np.int64)
     cum[:, 1:] = np.cumsum(grid.na.astype(object), axis=1)
     cnt[:, 1:] = np.cumsum(grid.known, axis=1)
-    f_pos = {f: i for i, f in enumerate(grid.funds)}
-    fi = pa["fund"].map(f_pos).to_numpy()
+    fi = pa["fidx"].to_numpy()
     s = (pa["start"].to_numpy().astype("datetime64[D]") - grid.days[0]).astype(np.int64)
     e = (pa["end"].to_numpy().astype("datetime64[D]") - grid.days[0]).astype(np.int64)
-    ok = ~pd.isna(fi) & (e >= 0) & (s < D)
+    ok = (fi >= 0) & (e >= 0) & (s < D)
     idx = np.nonzero(ok)[0]
     if len(idx) == 0:
         return []

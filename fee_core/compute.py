@@ -147,8 +147,6 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     D = len(grid.days)
     F = len(grid.funds)
     day0 = grid.days[0]
-    p_pos = {p.id: i for i, p in enumerate(providers)}
-    f_pos = {f: i for i, f in enumerate(grid.funds)}
     cap = rate_units(book.settings.service_fee_cap)
     pr = np.array([rate_units(p.rate) for p in providers], np.int64)
     ceil_ = np.minimum(pr, cap)
@@ -156,9 +154,9 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     p_lo = np.array([(d64(p.start) - day0).astype(int) if p.start else -big for p in providers], np.int64)
     p_hi = np.array([(d64(p.end) - day0).astype(int) if p.end else big for p in providers], np.int64)
 
-    prov = pa["provider"].map(p_pos).to_numpy()
-    fund = pa["fund"].map(f_pos).to_numpy()
-    ok = ~(pd.isna(prov) | pd.isna(fund))
+    prov = pa["pidx"].to_numpy()
+    fund = pa["fidx"].to_numpy()
+    ok = (prov >= 0) & (fund >= 0)
     s = (pa["start"].to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
     e = (pa["end"].to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
     ok &= (e >= 0) & (s <= D - 1)
@@ -190,20 +188,23 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     sy = grid.y[ss]
     ndays = se - ss + 1
 
-    # groups (provider, fund, period)
+    # groups (provider, fund, period): sort the segments by group once, reduce by runs
     n_p = len(pers)
     gkey = (sp * F + sf) * n_p + speriod
-    keys, group = np.unique(gkey, return_inverse=True)
+    order = np.argsort(gkey, kind="stable")
+    gkey = gkey[order]
+    ss, se, sp, sf, sa, sy, ndays = (x[order] for x in (ss, se, sp, sf, sa, sy, ndays))
+    first = np.r_[True, gkey[1:] != gkey[:-1]]
+    starts = np.nonzero(first)[0]
+    group = np.cumsum(first) - 1
+    keys = gkey[starts]
     G = len(keys)
-    covered = np.bincount(group, weights=ndays, minlength=G).astype(np.int64)
-    ana_num = np.zeros(G, np.int64)
-    prod = sa * ndays
+    covered = np.add.reduceat(ndays, starts)
     if (np.abs(sa).max(initial=0) * 400) < 2 ** 62:
-        np.add.at(ana_num, group, prod)
+        ana_num = np.add.reduceat(sa * ndays, starts)
         ana = div_half_up_array(ana_num, covered * (AMOUNT_SCALE // 100))
     else:   # pragma: no cover - only for absurd amounts
-        tot = np.zeros(G, object)
-        np.add.at(tot, group, prod.astype(object))
+        tot = np.add.reduceat(sa.astype(object) * ndays, starts)
         ana = np.array([div_half_up(int(t), int(c) * (AMOUNT_SCALE // 100)) for t, c in zip(tot, covered)])
 
     # fee windows inside the provider's dates
@@ -271,21 +272,13 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
             fee = cents_of_terms(tg, ta, tw * tn, ty, G)
     # capped: the provider's own rate cut on an accruing day (by the cap or the fund's rate)
     cut = (acc_days > 0) & ((seg_c < pr[sp]) | (below_cap_days > 0))
-    capped = np.zeros(G, bool)
-    np.logical_or.at(capped, group, cut)
-    # rate applied on the last day that accrued
+    capped = np.maximum.reduceat(cut.astype(np.int8), starts) > 0
+    # rate applied on the last day that accrued (one provider and fund per group)
     last = np.where(valid, last_acc[combo, np.maximum(fe, 0)], -1)
     last = np.where(last >= fs, last, -1)
-    glast = np.full(G, -1, np.int64)
-    np.maximum.at(glast, group, last)
-    seg_of_last = np.full(G, -1, np.int64)
-    order = np.lexsort((last, group))
-    ends_ = np.r_[np.nonzero(np.diff(group[order]))[0], len(order) - 1]
-    seg_of_last[group[order][ends_]] = order[ends_]
-    gl = np.maximum(glast, 0)
-    lseg = seg_of_last
+    glast = np.maximum.reduceat(last, starts)
     rate_last = np.where(glast >= 0,
-                         np.minimum(seg_c[lseg], grid.rate[sf[lseg], gl]), 0)
+                         np.minimum(seg_c[starts], grid.rate[sf[starts], np.maximum(glast, 0)]), 0)
     gp = keys // (F * n_p)
     gf = (keys // n_p) % F
     gper = keys % n_p

@@ -125,14 +125,14 @@ class Nav:
                    np.zeros((0, 0), bool), np.array([], np.int64), ())
 
 
-PROVIDER_ASSET_COLUMNS = ("start", "end", "provider", "fund", "assets", "row")
+PROVIDER_ASSET_COLUMNS = ("start", "end", "provider", "fund", "assets", "row", "pidx", "fidx")
 
 
 @dataclass(frozen=True)
 class Book:
     """One plan workbook, typed.  ``provider_assets`` is a DataFrame with columns
-    start, end (datetime64[D]), provider, fund (canonical), assets (int64 units), row (Excel
-    row); ``expenses`` a DataFrame with date, fund (canonical or ''), category, amount
+    start, end (datetime64), provider, fund (canonical), assets (int64 units), row (Excel
+    row), pidx (index into ``providers``), fidx (index into ``funds``); ``expenses`` a DataFrame with date, fund (canonical or ''), category, amount
     (Decimal), row."""
 
     settings: Settings

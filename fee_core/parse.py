@@ -633,10 +633,11 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
                           providers: tuple[Provider, ...], findings: list[Finding]) -> pd.DataFrame:
     """Provider Assets -> DataFrame (start, end, provider, fund, assets units, row); vectorised,
     since the table can hold a million rows: each distinct ID or name is resolved once."""
-    cols = ["start", "end", "provider", "fund", "assets", "row"]
+    cols = ["start", "end", "provider", "fund", "assets", "row", "pidx", "fidx"]
     if t is None or t.n_rows == 0:
         return pd.DataFrame({c: pd.Series(dtype=d) for c, d in
-                             zip(cols, ["datetime64[s]", "datetime64[s]", object, object, "int64", "int64"])})
+                             zip(cols, ["datetime64[s]", "datetime64[s]", object, object, "int64",
+                                        "int64", "int64", "int64"])})
     r = TableReader(t, date1904, findings)
     n = t.n_rows
     limit = 200                      # findings of one kind per column, then a count
@@ -690,8 +691,9 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
            lambda k: f"Average Net Assets {amounts[k]:,.2f} exceed $1 trillion; check the cell.")
     good &= (amounts >= 0) & (amounts < MAX_AMOUNT)
     # provider IDs: each distinct unknown ID once, at its first row
-    known = {p.id for p in providers}
+    known = {p.id: i for i, p in enumerate(providers)}
     codes, uniq = pd.factorize(pids)
+    pidx = np.array([known.get(u, -1) for u in uniq] + [-1], np.int64)[codes]
     for k, pid in enumerate(uniq):
         if pid == "" or pid in known:
             continue
@@ -705,7 +707,8 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
         good[codes == k] = False
     # funds: each distinct name resolved once (warnings and errors at its first row)
     codes, uniq = pd.factorize(written)
-    fund = np.empty(n, object)
+    canon = {f: i for i, f in enumerate(resolver.canonical)}
+    fidx_u = np.full(len(uniq) + 1, -1, np.int64)
     for k, w in enumerate(uniq):
         if w == "":
             continue
@@ -713,18 +716,20 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
         if len(rows) == 0:
             continue
         res = _resolve(resolver, w, r.loc(int(rows[0]), "Fund"), "Provider Assets fund", findings)
-        if res is None:
-            good[codes == k] = False
-        else:
-            fund[codes == k] = res
+        if res is not None:
+            fidx_u[k] = canon[res]
+    fidx = fidx_u[codes]
+    good &= fidx >= 0
     report("provider_assets.end_before_start", np.nonzero(good & (ends < starts))[0], "Period End",
            lambda k: f"Period End {ends[k]} is before Period Start {starts[k]}; fix the row.")
     good &= ~(ends < starts)
     units, _ = to_units(np.where(good, amounts, 0.0))
     sel = np.nonzero(good)[0]
+    names = np.array(resolver.canonical + [""], object)
     return pd.DataFrame({
-        "start": starts[sel], "end": ends[sel], "provider": pids[sel], "fund": fund[sel],
+        "start": starts[sel], "end": ends[sel], "provider": pids[sel], "fund": names[fidx[sel]],
         "assets": units[sel], "row": sel.astype(np.int64) + t.header_row + 1,
+        "pidx": pidx[sel], "fidx": fidx[sel],
     })
 
 
