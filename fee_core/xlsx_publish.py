@@ -38,12 +38,10 @@ from .engine import (ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COL
 from .findings import Finding, has_errors
 from .outputs import DANGEROUS, OutputExists, atomic_write, same_file
 from .raw import CellError, RawBook
+from templates.book import DATE_FORMAT, MONEY_FORMAT, RATE_FORMAT  # the one place formats live
 
 TIME_ENV = "FEE12B1_PUBLISH_TIME"   # ISO time of publishing, for reproducible tests
-DATE_FORMAT = "yyyy-mm-dd"
-RATE_FORMAT = "0.00%"
 RATE_DETAIL_FORMAT = "0.0000%"
-MONEY_FORMAT = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
 TABLE_ORDER = ("Settings", "ScheduleA", "ScheduleB", "FundNames", "PlanEvents", "NAV",
                "Providers", "ProviderAssets", "Expenses")
 _BOLD = Font(bold=True)
