@@ -6,12 +6,9 @@ spilled array and ``accruals.csv`` agree to the cent.  No fee rule lives here.
 """
 from __future__ import annotations
 
-import dataclasses
-
 from fee_core import engine
 from fee_core.findings import Finding, sort_findings
 from fee_core.raw import RawTable
-from fee_core.rules import rate_in_force
 
 from .convert import raw_book
 
@@ -21,12 +18,6 @@ ARGUMENT_OF_TABLE = {
     "PlanEvents": "plan_events", "NAV": "nav", "Providers": "providers",
     "ProviderAssets": "provider_assets", "Settings": "settings",
 }
-
-# Errors that only say the NAV is missing or what needs it (plan fees and the SIXTH split):
-# payouts need the rate in force, never net assets, so FEE_PAYOUTS (no nav argument) looks past
-# them.  FEE_CHECKS with the nav table reports them.
-NEEDS_NAV = ("nav.", "split.", "provider.exceeds_fund")
-
 
 class DataErrors(Exception):
     """The data has errors: ``findings`` are the errors, sorted."""
@@ -58,21 +49,15 @@ def accruals(tables: dict[str, RawTable], by: str):
 
 
 def payouts(tables: dict[str, RawTable], by: str):
-    """payouts.csv rows with no NAV table: errors that only concern NAV are looked past."""
-    res = run_tables(tables, by)
-    if res.payouts is not None:
-        return res.payouts
-    errs = errors_of(res, NEEDS_NAV)
-    if errs or res.grid is None:
+    """payouts.csv rows: the engine's payouts-only path, which needs no NAV table."""
+    book, findings = engine.load_raw(raw_book(tables))
+    if book is None:
+        raise DataErrors(errors_of(engine.Result(None, None, None, by, findings)))  # type: ignore[arg-type]
+    res = engine.run_payouts(book, findings, by=by)
+    errs = errors_of(res)
+    if errs or res.payouts is None:
         raise DataErrors(errs)
-    # The engine drops every table when any error exists, and its grid zeroes the rate of a
-    # fund without a NAV column (it cannot accrue).  Payouts need only the rate in force (SPEC
-    # §4 rules 1, 4, 5): restore it from the engine's own rule-1 function, then take the payout
-    # table from the engine's own table step.
-    grid = dataclasses.replace(
-        res.grid, rate=rate_in_force(res.book, res.grid.days, res.grid.in_force))
-    _acc, pay, *_ = engine._tables(res.book, grid, res.start, res.end, by)
-    return pay
+    return res.payouts
 
 
 def checks(tables: dict[str, RawTable]):

@@ -80,7 +80,7 @@ class NavSeries:
     def daily(self, start: date, end: date) -> tuple[np.ndarray, np.ndarray]:
         """(days, NA units per calendar day of [start, end]) with carry-forward."""
         if end < start:
-            raise ArgumentError("end", "before start")
+            raise ArgumentError("end_date", "before start")
         days = np.arange(d64(start), d64(end) + 1, dtype="datetime64[D]")
         idx = np.searchsorted(self.dates, days, side="right") - 1
         if idx[0] < 0:
@@ -137,7 +137,7 @@ def service_fee(provider_rate: Decimal, fund_rate: Decimal, assets: Decimal, sta
     if assets < 0:
         raise ArgumentError("attributable_assets", "negative assets")
     if end < start:
-        raise ArgumentError("end", "before start")
+        raise ArgumentError("end_date", "before start")
     days = np.arange(d64(start), d64(end) + 1, dtype="datetime64[D]")
     units, _ = to_units(np.array([float(assets)]))
     return cents_to_decimal(_fee_cents(rate_units(r), days, np.full(len(days), units[0]), day_count, rounding))

@@ -3,7 +3,7 @@
 caught and becomes an ``internal.error`` finding, never a traceback for the user."""
 from __future__ import annotations
 
-import traceback
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,19 +29,18 @@ PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", 
 CHECK_COLUMNS = ("severity", "code", "location", "message")
 
 
+log = logging.getLogger("fee12b1")
+
+
 def _guard(stage: str, fn, *args, findings: list[Finding], default=None):
     try:
         return fn(*args)
     except Exception as exc:  # a crashing stage becomes a finding (beancount style)
+        log.exception("%s failed", stage)
         findings.append(error("internal.error", Location(),
                               f"{stage} failed unexpectedly ({type(exc).__name__}: {exc}); the "
                               f"figures cannot be trusted. Please report this with the workbook."))
-        findings[-1].__dict__  # keep a reference for debugging
-        _LAST_TRACEBACK.append(traceback.format_exc())
         return default
-
-
-_LAST_TRACEBACK: list[str] = []
 
 
 def read(path) -> tuple[RawBook, list[Finding]]:
@@ -141,27 +140,35 @@ def run(book: Book, findings: list[Finding], start: date | None = None, end: dat
     return res
 
 
-def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
+def run_payouts(book: Book, findings: list[Finding], start: date | None = None,
+                end: date | None = None, by: str = "month") -> Result:
+    """Payouts and payments only (SPEC §4 rules 4, 5, 7): they need the rate in force, never
+    net assets, so no NAV finding is made and no NAV table is needed.  ``accruals`` stays
+    None."""
+    findings = list(findings)
+    s, e, f0 = period_of(book, start, end)
+    findings += f0
+    res = Result(book, s, e, by, findings)
+    if s is None:
+        return res
+    built = _guard("building the daily grid", build_grid, book, s, e, False, findings=findings)
+    if built is None:
+        return res
+    grid, f1 = built
+    findings += f1
+    res.grid = grid
+    out = _guard("computing payouts", _payout_tables, book, grid, s, e, by, findings=findings)
+    if out is not None and not has_errors(findings):
+        res.payouts, res.payments, res.provider_kind_fees, _ = out
+    res.findings = findings
+    return res
+
+
+def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
+    """(payouts, payments, service fees by provider kind, ServiceFees) for periods ``by``."""
     st = book.settings
     pers = C.periods(s, e, by)
-    fees = C.plan_fees(grid, pers, st.rounding, rate_units(st.absc_cap))
     svc = C.service_fees(grid, book, pers, st.rounding)
-    F, n_p = len(grid.funds), len(pers)
-    svc_fp = np.zeros(F * n_p, np.int64)
-    np.add.at(svc_fp, svc.fund * n_p + svc.period, svc.fee)
-    svc_rows = svc_fp[fees.fund * n_p + fees.period]
-    findings = C.split_findings(book, grid, pers, fees, svc_rows)
-    # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
-    acc = pd.DataFrame({
-        "fund": [grid.funds[i] for i in fees.fund],
-        "period_start": [pers[k][0] for k in fees.period],
-        "period_end": [pers[k][1] for k in fees.period],
-        "days": fees.days.astype(int),
-        "average_daily_net_assets": [cents_to_decimal(c) for c in fees.adna],
-        "plan_fee": [cents_to_decimal(c) for c in fees.fee],
-        "service_fees": [cents_to_decimal(c) for c in svc_rows],
-        "asset_based_sales_charge": [cents_to_decimal(a - b) for a, b in zip(fees.fee, svc_rows)],
-    }, columns=list(ACCRUAL_COLUMNS))
     provs = book.providers
     fund_order = {f: i for i, f in enumerate(grid.funds)}
     pay = pd.DataFrame({
@@ -195,6 +202,30 @@ def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
                         for i, k, a, b, c, d in prow], columns=list(PAYMENT_COLUMNS))
     if len(pmt):
         pmt = pmt.sort_values(["provider_id", "period_start"], kind="stable").reset_index(drop=True)
+    return pay, pmt, kinds, svc
+
+
+def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
+    st = book.settings
+    pers = C.periods(s, e, by)
+    fees = C.plan_fees(grid, pers, st.rounding, rate_units(st.absc_cap))
+    pay, pmt, kinds, svc = _payout_tables(book, grid, s, e, by)
+    F, n_p = len(grid.funds), len(pers)
+    svc_fp = np.zeros(F * n_p, np.int64)
+    np.add.at(svc_fp, svc.fund * n_p + svc.period, svc.fee)
+    svc_rows = svc_fp[fees.fund * n_p + fees.period]
+    findings = C.split_findings(book, grid, pers, fees, svc_rows)
+    # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
+    acc = pd.DataFrame({
+        "fund": [grid.funds[i] for i in fees.fund],
+        "period_start": [pers[k][0] for k in fees.period],
+        "period_end": [pers[k][1] for k in fees.period],
+        "days": fees.days.astype(int),
+        "average_daily_net_assets": [cents_to_decimal(c) for c in fees.adna],
+        "plan_fee": [cents_to_decimal(c) for c in fees.fee],
+        "service_fees": [cents_to_decimal(c) for c in svc_rows],
+        "asset_based_sales_charge": [cents_to_decimal(a - b) for a, b in zip(fees.fee, svc_rows)],
+    }, columns=list(ACCRUAL_COLUMNS))
     return acc, pay, pmt, kinds, findings
 
 

@@ -99,8 +99,9 @@ class Provider:
 class Nav:
     """Daily Class K net assets: ``values[i, j]`` is fund ``funds[j]`` at the close of
     ``dates[i]`` in units (``AMOUNT_SCALE`` per dollar); ``present[i, j]`` is False where
-    the cell holds no usable number.  ``rows[i]`` is the Excel row, ``cells[i][j]`` -> the
-    address is built from ``columns[j]`` (sheet column letters) on demand."""
+    the cell holds no usable number, and ``invalid[i, j]`` is True where it holds something
+    unusable (text, an error, a non-positive number: already reported by the parser).
+    ``rows[i]`` is the Excel row; addresses are built from ``columns[j]`` on demand."""
 
     dates: np.ndarray
     funds: tuple[str, ...]
@@ -110,6 +111,11 @@ class Nav:
     columns: tuple[tuple[str, str], ...]   # per fund: (column letter, header as written)
     sheet: str = "NAV"
     table: str = "NAV"
+    invalid: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.invalid is None:
+            object.__setattr__(self, "invalid", np.zeros(self.present.shape, bool))
 
     def location(self, i: int | None, j: int | None) -> Location:
         if i is None or j is None:

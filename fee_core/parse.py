@@ -527,6 +527,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
     funds = tuple(fund_cols)
     values = np.zeros((len(idx), len(funds)), np.int64)
     present = np.zeros((len(idx), len(funds)), bool)
+    invalid = np.zeros((len(idx), len(funds)), bool)
     columns = []
     for j, fund in enumerate(funds):
         headers = fund_cols[fund]
@@ -547,6 +548,8 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
                     p = e
                 findings.append(error(p.code, r.loc(int(k), h), f"{h}: {p.message}."))
             v_idx, ok_idx = vals[idx], ok[idx]
+            filled = np.array([col[k] not in (None, "") for k in idx], bool)
+            invalid[:, j] |= filled & ~ok_idx
             neg = ok_idx & (v_idx <= 0)
             for k in np.nonzero(neg)[0][:50]:
                 i = int(idx[k])
@@ -562,6 +565,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
                                       f"Net assets {v_idx[k]:,.2f} exceed $1 trillion; check the "
                                       f"cell (units are dollars)."))
             use = ok_idx & (v_idx > 0) & ~huge
+            invalid[:, j] |= ok_idx & ~use
             units, lossy = to_units(np.where(use, v_idx, 0.0))
             for k in np.nonzero(lossy & use)[0][:20]:
                 findings.append(warning("nav.precision", r.loc(int(idx[k]), h),
@@ -575,7 +579,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
             values[:, j] = np.where(use & ~present[:, j], units, values[:, j])
             present[:, j] |= use
     rows = np.array([t.excel_row(int(i)) for i in idx], np.int64)
-    return Nav(kept_dates, funds, values, present, rows, tuple(columns), t.sheet, t.name)
+    return Nav(kept_dates, funds, values, present, rows, tuple(columns), t.sheet, t.name, invalid)
 
 
 # --------------------------------------------------------------------------- providers

@@ -213,9 +213,10 @@ def rate_in_force(book: Book, days: np.ndarray, in_force: np.ndarray) -> np.ndar
     return rate
 
 
-def build_grid(book: Book, start: date, end: date) -> tuple[Grid, list[Finding]]:
+def build_grid(book: Book, start: date, end: date, need_nav: bool = True) -> tuple[Grid, list[Finding]]:
     """The daily grid over [start, end] and the findings of days that need net assets
-    they do not have (``nav.no_prior``, ``nav.blank``, ``nav.no_column``)."""
+    they do not have (``nav.no_prior``, ``nav.blank``, ``nav.no_column``); with
+    ``need_nav=False`` (payouts only need the rate in force) those are not reported."""
     findings: list[Finding] = []
     days = np.arange(d64(start), d64(end) + 1, dtype="datetime64[D]")
     in_force, terms, f1 = plan_in_force(book, days)
@@ -236,7 +237,7 @@ def build_grid(book: Book, start: date, end: date) -> tuple[Grid, list[Finding]]
             rows = row_idx[has_row]
             known[i, has_row] = nav.present[rows, j]
             na[i, has_row] = np.where(nav.present[rows, j], nav.values[rows, j], 0)
-        if not need.any():
+        if not need.any() or not need_nav:
             continue
         if j is None:
             first = to_date(days[np.argmax(need)])
@@ -244,7 +245,6 @@ def build_grid(book: Book, start: date, end: date) -> tuple[Grid, list[Finding]]
                                   f"The NAV table has no column for {fund}, which is in the plan "
                                   f"from {first}; add a column headed '{fund}' with its daily "
                                   f"Class K net assets."))
-            rate[i] = 0
             continue
         ri = row_idx
         no_prior = need & (ri < 0)
@@ -256,7 +256,7 @@ def build_grid(book: Book, start: date, end: date) -> tuple[Grid, list[Finding]]
                                   f"the last business day on or before {d0}."))
         ok_rows = need & (ri >= 0)
         used = ri[ok_rows]
-        have = nav.present[used, j]
+        have = nav.present[used, j] | nav.invalid[used, j]   # invalid cells are reported already
         if not have.all():
             bad_days = days[ok_rows][~have]
             bad_rows = np.unique(used[~have])
