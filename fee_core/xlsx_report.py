@@ -11,7 +11,6 @@ The file is written atomically; an existing output is replaced only with ``force
 """
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
@@ -365,10 +364,9 @@ def report_workbook(rep: BoardReport) -> Workbook:
 
 def write_report(rep: BoardReport, out, force: bool = False) -> Path:
     """Write the report workbook to ``out`` atomically (OutputExists unless ``force``)."""
+    from templates.builder import workbook_bytes   # reproducible bytes: same input, same file
     out = Path(out)
-    buf = io.BytesIO()
-    report_workbook(rep).save(buf)
-    atomic_write(out, buf.getvalue(), force=force)
+    atomic_write(out, workbook_bytes(report_workbook(rep)), force=force)
     return out
 
 

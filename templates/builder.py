@@ -23,9 +23,7 @@ Output is written to a temporary file in the target directory and moved into pla
 from __future__ import annotations
 
 import io
-import os
 import re
-import tempfile
 import warnings
 import zipfile
 from calendar import monthrange
@@ -864,25 +862,9 @@ def save_reproducible(wb: Workbook, path) -> None:
     """Save ``wb`` to ``path`` byte-for-byte reproducibly and atomically (temporary file in the
     same directory, then os.replace).  Usable for any workbook openpyxl writes; a ``.xlsm``
     path gets the macro-enabled content type."""
+    from fee_core.outputs import atomic_write
     data = workbook_bytes(wb, macro_enabled=str(path).lower().endswith(".xlsm"))
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(Path(path), data, force=True)
 
 
 def build_template(path, year: int = 2001, sample: bool = False, seed: int = 12) -> None:

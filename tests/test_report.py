@@ -429,3 +429,18 @@ def test_year_to_date_starts_with_the_workbooks_period(tmp_path):
     assert rep is not None, [str(f) for f in found if f.is_error]
     assert [(t.label, t.start) for t in rep.trend] == [(f"{YEAR}Q2", date(YEAR, 5, 1)),
                                                       (f"{YEAR}Q3", date(YEAR, 7, 1))]
+
+
+def test_same_input_gives_byte_identical_report(sample, tmp_path):
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["report", str(sample), "--quarter", "2001Q2", str(a)]) == 0
+    assert main(["report", str(sample), "--quarter", "2001Q2", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+    assert (a.stat().st_mode & 0o777) == (0o666 & ~_umask())
+
+
+def _umask() -> int:
+    import os
+    m = os.umask(0)
+    os.umask(m)
+    return m
