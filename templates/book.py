@@ -44,6 +44,8 @@ def add_table(ws, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any
     for i, row in enumerate(body, start=1):
         for j, v in enumerate(row):
             c = ws.cell(row=first_row + i, column=first_col + j, value=_cell_value(v))
+            if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
+                c.data_type = "s"       # a text that looks like a formula stays text
             kind = kinds.get(headers[j])
             if kind == "date" or isinstance(v, (date, datetime)):
                 c.number_format = DATE_FORMAT
