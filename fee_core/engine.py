@@ -111,25 +111,31 @@ def period_of(book: Book, start: date | None, end: date | None) -> tuple[date | 
 
 
 def run(book: Book, findings: list[Finding], start: date | None = None, end: date | None = None,
-        by: str = "month") -> Result:
+        by: str = "month", need_nav: bool = True) -> Result:
     """Compute accruals, payouts and payments over [start, end] (default: the Settings
     period) by ``by`` (month, quarter, year, period); payments by the Settings Payment
-    Frequency.  Findings of the grid and of the split are added."""
+    Frequency.  Findings of the grid and of the split are added.  With ``need_nav=False``
+    only payouts and payments are computed (SPEC §4 rules 4, 5, 7 need the rate in force,
+    never net assets), no NAV finding is made and ``accruals`` stays None."""
     findings = list(findings)
     s, e, f0 = period_of(book, start, end)
     findings += f0
     res = Result(book, s, e, by, findings)
     if s is None:
         return res
-    built = _guard("building the daily grid", build_grid, book, s, e, findings=findings)
+    built = _guard("building the daily grid", build_grid, book, s, e, need_nav, findings=findings)
     if built is None:
         return res
     grid, f1 = built
     findings += f1
     res.grid = grid
-    for check in GRID_CHECKS:
-        findings += _guard(check.__name__, check, book, grid, findings=findings, default=[]) or []
-    tables = _guard("computing fees", _tables, book, grid, s, e, by, findings=findings)
+    if need_nav:
+        for check in GRID_CHECKS:
+            findings += _guard(check.__name__, check, book, grid, findings=findings, default=[]) or []
+        tables = _guard("computing fees", _tables, book, grid, s, e, by, findings=findings)
+    else:
+        tables = _guard("computing payouts", lambda *a: (None, *_payout_tables(*a)[:3], []),
+                        book, grid, s, e, by, findings=findings)
     if tables is not None:
         acc, pay, pmt, kinds, f2 = tables
         findings += f2
@@ -142,26 +148,8 @@ def run(book: Book, findings: list[Finding], start: date | None = None, end: dat
 
 def run_payouts(book: Book, findings: list[Finding], start: date | None = None,
                 end: date | None = None, by: str = "month") -> Result:
-    """Payouts and payments only (SPEC §4 rules 4, 5, 7): they need the rate in force, never
-    net assets, so no NAV finding is made and no NAV table is needed.  ``accruals`` stays
-    None."""
-    findings = list(findings)
-    s, e, f0 = period_of(book, start, end)
-    findings += f0
-    res = Result(book, s, e, by, findings)
-    if s is None:
-        return res
-    built = _guard("building the daily grid", build_grid, book, s, e, False, findings=findings)
-    if built is None:
-        return res
-    grid, f1 = built
-    findings += f1
-    res.grid = grid
-    out = _guard("computing payouts", _payout_tables, book, grid, s, e, by, findings=findings)
-    if out is not None and not has_errors(findings):
-        res.payouts, res.payments, res.provider_kind_fees, _ = out
-    res.findings = findings
-    return res
+    """Payouts and payments only: ``run(..., need_nav=False)``."""
+    return run(book, findings, start, end, by, need_nav=False)
 
 
 def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
