@@ -246,6 +246,12 @@ def build_grid(book: Book, start: date, end: date, need_nav: bool = True) -> tup
                                   f"from {first}; add a column headed '{fund}' with its daily "
                                   f"Class K net assets."))
             continue
+        if len(nav.dates) and not (nav.present[:, j] | nav.invalid[:, j]).any():
+            first = to_date(days[np.argmax(need)])
+            findings.append(error("nav.blank", nav.location(None, j),
+                                  f"The NAV column for {fund} is empty, but the fund is in the plan "
+                                  f"from {first}; enter its daily Class K net assets."))
+            continue
         ri = row_idx
         no_prior = need & (ri < 0)
         if no_prior.any():
