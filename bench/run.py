@@ -116,7 +116,8 @@ def machine() -> dict:
 
 
 # --------------------------------------------------------------------------- engine pieces
-def engine_accruals(book, s=S10, e=E10):
+def engine_accruals(book, s=None, e=None):
+    s, e = s or S10, e or E10
     from fee_core import compute as C
     from fee_core.money import rate_units
     from fee_core.rules import build_grid
@@ -125,7 +126,8 @@ def engine_accruals(book, s=S10, e=E10):
     return grid, C.plan_fees(grid, pers, book.settings.rounding, rate_units(book.settings.absc_cap))
 
 
-def engine_payouts(book, grid, s=S1, e=E1):
+def engine_payouts(book, grid, s=None, e=None):
+    s, e = s or S1, e or E1
     from fee_core import compute as C
     pers = C.periods(s, e, "month")
     sf = C.service_fees(grid, book, pers, book.settings.rounding)
@@ -265,7 +267,7 @@ def udf_measure(nav_table, reps: int) -> dict:
     out["source"] = src
     from fee_core import cells
     from decimal import Decimal
-    s, e = dt(2001, 1, 1), dt(2010, 12, 31)
+    s, e = dt(S10.year, S10.month, S10.day), dt(E10.year, E10.month, E10.day)
     if udfs is not None:
         def clear():
             udfs.RESULTS.clear()
@@ -293,6 +295,8 @@ def udf_measure(nav_table, reps: int) -> dict:
         out["adna_warm"] = clean(timed(adna, reps))
         out["value_period"] = period()
         out["value_adna"] = adna()
+        if not isinstance(out["value_period"], float):
+            raise RuntimeError(f"FEE_PERIOD returned {out['value_period']!r}, not a number")
     # the fee_core.cells part alone
     dates = [d for d, _ in pairs]
     vals = [float(v) for _, v in pairs]
