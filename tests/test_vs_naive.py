@@ -50,3 +50,43 @@ def test_settings_variants_match_naive(tmp_path, variant):
     path = tmp_path / "v.xlsx"
     write_input_workbook(path, tables)
     compare(path, "month")
+
+
+# ---------------------------------------------------------------- random books against naive
+from datetime import date, timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from tests.test_properties import books  # noqa: E402
+
+
+@st.composite
+def eventful_books(draw):
+    """The property-test books plus what makes rules interesting: a mid-month rate
+    amendment, a fund termination, a late continuance approval, providers leaving."""
+    t = draw(books())
+    if draw(st.booleans()):
+        r = t["ScheduleB"][0]
+        cut = draw(st.dates(date(2003, 1, 2), date(2004, 12, 30)))
+        t["ScheduleB"].append(dict(r, **{"Annual Rate": draw(st.sampled_from([0.002, 0.0035, 0.0045])),
+                                         "Effective Date": max(cut, r["Effective Date"] + timedelta(days=1))}))
+        r["End Date"] = t["ScheduleB"][-1]["Effective Date"] - timedelta(days=1)
+    if draw(st.booleans()):
+        t["PlanEvents"].append({"Date": draw(st.dates(date(2003, 1, 1), date(2004, 12, 31))),
+                                "Event": "Termination", "Fund": t["ScheduleA"][-1]["Fund"], "Notes": ""})
+    for p in t["Providers"]:
+        if draw(st.booleans()):
+            p["End Date"] = draw(st.dates(date(2003, 1, 1), date(2004, 12, 31)))
+            if p["Start Date"] and p["End Date"] < p["Start Date"]:
+                p["Start Date"], p["End Date"] = p["End Date"], p["Start Date"]
+    return t
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(eventful_books(), st.sampled_from(["month", "quarter", "period"]))
+def test_random_books_match_naive(tmp_path_factory, t, by):
+    path = tmp_path_factory.mktemp("rnd") / "r.xlsx"
+    t["Settings"] += [{"Setting": "Period Start", "Value": date(2003, 1, 1)},
+                      {"Setting": "Period End", "Value": date(2004, 12, 31)}]
+    write_input_workbook(path, t)
+    compare(path, by)
