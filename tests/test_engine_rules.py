@@ -272,3 +272,16 @@ def test_no_nav_for_needed_day_is_an_error():
     t["NAV"] = constant_nav(["Balanced Fund"], date(2001, 1, 10), date(2001, 1, 31))
     res = compute(t, *JAN)
     assert "nav.no_prior" in codes(res, "error") and res.accruals is None
+
+
+def test_exact_half_cent_rounds_up():
+    # found by the random comparison with the naive reference: 510,509 × 0.1% × 30 / 366 is
+    # exactly 41.845 (366 × 41.845 = 15,315.27), so half up gives 41.85 — summing 30 daily
+    # quotients in 50-digit Decimal gives 41.84499…, which is why the engine sums exactly.
+    t = one_fund(rate=0.001)
+    t["NAV"] = constant_nav(["Balanced Fund"], date(2004, 6, 1), date(2004, 6, 30), amount=3_000_000.0)
+    t["Providers"] = [dealer(0.0025)]
+    t["ProviderAssets"] = [assets("D1", "Balanced Fund", date(2004, 6, 1), date(2004, 6, 30), 510_509.0)]
+    res = compute(t, date(2004, 6, 1), date(2004, 6, 30))
+    p = row(res.payouts, provider_id="D1")
+    assert (p.service_fee, p.rate, bool(p.capped)) == (D("41.85"), D("0.001"), True)
