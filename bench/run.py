@@ -645,6 +645,23 @@ def chart(res: dict, path: Path) -> str | None:
     return path.name
 
 
+def _la(x) -> str:
+    return "/".join(f"{v:.2f}" for v in x) if x else "?"
+
+
+def spreads(res: dict) -> dict:
+    a, p, L, u = res["accruals"], res["payouts"], res["loading"], res["udf"]
+    out = {"accruals engine": a["engine"]["spread"], "CLI e2e": a["cli_e2e"]["spread"],
+           "payouts engine": p["engine"]["spread"], "read_workbook": L["read_workbook"]["spread"],
+           "calamine": L["calamine_raw"]["spread"]}
+    if "period_warm" in u:
+        out["UDF warm"] = u["period_warm"]["spread"]
+    lo = a.get("libreoffice", {})
+    if "raw" in lo and lo["raw"]:
+        out["LibreOffice"] = (lo["raw_max"] - lo["raw_min"]) / lo["raw"]
+    return out
+
+
 def write_docs(res: dict, main: list, growth: list, md_path: Path, png: str | None) -> None:
     m = res["machine"]
     a, p, L, u = res["accruals"], res["payouts"], res["loading"], res["udf"]
@@ -660,7 +677,7 @@ def write_docs(res: dict, main: list, growth: list, md_path: Path, png: str | No
         f"- Machine: {m['nproc']} cores, {m['cpu']}, {m['mem_gb']} GB RAM; {m['platform']}",
         f"- Python {m['python']}, numpy {m['numpy']}, pandas {m['pandas']}, python-calamine {m['python-calamine']}, openpyxl {m['openpyxl']}"
         + (f"; {lo['version']}" if lo.get("version") else ""),
-        f"- Load average at start / end: {m.get('loadavg_start')} / {m.get('loadavg_end')} (the machine is shared "
+        f"- Load average (1/5/15 min) at start / end: {_la(m.get('loadavg_start'))} / {_la(m.get('loadavg_end'))} (the machine is shared "
         "with other developers' processes: medians over repeated runs, spreads in results.json)",
         f"- Data: {res['data']['accruals']}; {res['data']['payouts']}; workbook sizes "
         f"{res['data']['files']['acc'] / 2**20:.1f} MiB (accruals) and {res['data']['files']['big'] / 2**20:.1f} MiB (payouts/loading).",
@@ -685,6 +702,9 @@ def write_docs(res: dict, main: list, growth: list, md_path: Path, png: str | No
         "",
         "## Method",
         "",
+        "- In-run noise, (max - min) / median of the runs: " + ", ".join(
+            f"{k} {v:.0%}" for k, v in spreads(res).items()) + ".",
+    ] + [f"- {n}" for n in res.get("notes", [])] + [
         "- Every figure is the median of repeated runs (`runs` in results.json; fewer for the slow "
         "baselines: naive loop, LibreOffice, openpyxl). Engine measures run in-process on an already "
         "parsed Book; `fee12b1 compute` is timed as a subprocess (`python -m fee_core compute BOOK --csv DIR "
@@ -694,8 +714,8 @@ def write_docs(res: dict, main: list, growth: list, md_path: Path, png: str | No
         "Schedules A/B, fund names and events plus a continuance approval for every term (no lapse). "
         "Workbooks are written by `bench/data.py`'s streaming writer (real Excel tables, shared strings, "
         "date styles); the smoke test checks it parses to the same Book as `templates.book.write_input_workbook`.",
-        "- Naive baseline: `tests/naive_reference.py` (day-by-day Decimal, 50 digits), its openpyxl read "
-        "timed apart from its compute. Payouts: measured on a one-year workbook with "
+        "- Naive baseline: `tests/naive_reference.py` (day by day in exact Decimal arithmetic, plain loops), "
+        "its openpyxl read timed apart from its compute; 'far faster' is read as at least 10x. Payouts: measured on a one-year workbook with "
         f"{p['naive_sample']['providers']} providers minus the same workbook with none, extrapolated "
         "linearly to the full provider count (stated as extrapolated).",
         "- LibreOffice baseline: a generated workbook with the NAV, a calendar-day sheet carrying NAV "
@@ -714,6 +734,12 @@ def write_docs(res: dict, main: list, growth: list, md_path: Path, png: str | No
         "(answer cache), and 'new period' = the NAV series cached but a different end date each call.",
         "- Loading: `calamine raw` = `CalamineWorkbook.from_path` + `to_python()` of every sheet; openpyxl = "
         "`load_workbook(read_only=True, data_only=True)` iterating every row's values.",
+        "- Where the time goes: `python -m bench --profile` prints cProfile's top functions of the reader, "
+        "parse + checks, service_fees + payments, the output tables and the accruals kernel.",
+        "- Commands: `python -m bench` (everything, about 6 minutes on this machine; data is generated once "
+        "and cached in `~/.cache/fee12b1-bench` or `$FEE12B1_BENCH_CACHE`), `python -m bench --quick` "
+        "(about a minute, 1,000 providers, does not touch the docs), `--no-lo` without LibreOffice, "
+        "`--docs-only` to rewrite this page from `bench/results.json`.",
         "",
     ]
     md_path.parent.mkdir(parents=True, exist_ok=True)
@@ -726,9 +752,17 @@ def main(argv=None) -> int:
     ap.add_argument("--no-lo", action="store_true", help="skip the LibreOffice baseline")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--profile", action="store_true", help="only cProfile the slow parts and print the top functions")
+    ap.add_argument("--docs-only", action="store_true", help="rewrite docs/performance.md from the results JSON")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
+    if args.docs_only:
+        res = json.loads(Path(args.out).read_text())
+        main_rows, growth = table_rows(res), growth_rows(res)
+        png = chart(res, ROOT / "docs" / "performance.png")
+        write_docs(res, main_rows, growth, ROOT / "docs" / "performance.md", png)
+        print(fmt_table(MAIN_HEADERS, main_rows))
+        return 0
     if args.profile:
         acc = D.workbook(first_year=2001, last_year=2010, fund_copies=1)
         big = D.workbook(first_year=2001, last_year=2010, n_providers=cfg["providers"], assets_year=2010)
