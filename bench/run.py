@@ -753,8 +753,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--profile", action="store_true", help="only cProfile the slow parts and print the top functions")
     ap.add_argument("--docs-only", action="store_true", help="rewrite docs/performance.md from the results JSON")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    ap.add_argument("--out", default=None, help="results JSON (default bench/results.json; "
+                    "bench/results-quick.json with --quick)")
     args = ap.parse_args(argv)
+    args.out = args.out or str(ROOT / "bench" / ("results-quick.json" if args.quick else "results.json"))
     cfg = QUICK if args.quick else FULL
     if args.docs_only:
         res = json.loads(Path(args.out).read_text())
