@@ -139,7 +139,7 @@ def cmd_compute(args) -> int:
 
 
 # --------------------------------------------------------------------------- parser
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv=None) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fee12b1", description="Rule 12b-1 distribution fees under a "
                                 "Master Distribution Plan (Class K shares).")
     p.add_argument("--version", action="version", version=f"fee12b1 {__version__}")
@@ -165,24 +165,38 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--csv", required=True, metavar="DIR")
     m.add_argument("--force", action="store_true", help="replace existing CSV files")
     m.set_defaults(func=cmd_compute)
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    # command modules are imported only when their command is asked for (or for help):
+    # openpyxl and the report code stay out of a plain `compute`
+    wanted = _requested(argv)
+    known = wanted in COMMAND_MODULES or wanted in BUILTIN_COMMANDS
+    for command, name in COMMAND_MODULES.items():
+        if not known or wanted == command:
+            importlib.import_module(name).register(sub)
     return p
 
 
 # Modules that add commands: each has ``register(subparsers)`` adding its sub-parser with
 # ``set_defaults(func=...)``; the function returns an exit status and raises UsageError for
-# bad usage.  One line per module.
-COMMAND_MODULES = (
-    "fee_core.xlsx_report",
-    "fee_core.xlsx_publish",
-    "fee_core.demo",
-    "addin.vba",
-)
+# bad usage.  One line per command.
+COMMAND_MODULES = {
+    "report": "fee_core.xlsx_report",
+    "publish": "fee_core.xlsx_publish",
+    "demo": "fee_core.demo",
+    "addin": "addin.vba",
+}
+BUILTIN_COMMANDS = ("template", "check", "compute")
+
+
+def _requested(argv) -> str | None:
+    """The command word of ``argv`` (None when there is none, e.g. ``--help``)."""
+    for a in (sys.argv[1:] if argv is None else argv):
+        if not a.startswith("-"):
+            return a
+    return None
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -15,7 +15,7 @@ from . import compute as C
 from .checks import BOOK_CHECKS, GRID_CHECKS
 from .findings import Finding, Location, error, has_errors, sort_findings
 from .model import Book
-from .money import cents_to_decimal, fmt_rate, rate_units
+from .money import cents_column, cents_to_decimal, fmt_rate, rate_units
 from .parse import parse_book
 from .raw import RawBook
 from .rules import Grid, build_grid
@@ -158,26 +158,30 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     pers = C.periods(s, e, by)
     svc = C.service_fees(grid, book, pers, st.rounding)
     provs = book.providers
-    fund_order = {f: i for i, f in enumerate(grid.funds)}
+    ids = np.array([p.id for p in provs], object)
+    funds = np.array(grid.funds, object)
+    p_start = np.array([a for a, _ in pers], object)
+    p_end = np.array([b for _, b in pers], object)
+    # rows in order: provider ID (text), fund (Schedule A order), period
+    id_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
+    order = np.lexsort((svc.period, svc.fund, id_rank[svc.provider])) if len(svc.fee) else \
+        np.zeros(0, np.int64)
+    rates = {int(r): Decimal(fmt_rate(int(r))) for r in np.unique(svc.rate)}
     pay = pd.DataFrame({
-        "provider_id": [provs[i].id for i in svc.provider],
-        "fund": [grid.funds[i] for i in svc.fund],
-        "period_start": [pers[k][0] for k in svc.period],
-        "period_end": [pers[k][1] for k in svc.period],
-        "average_net_assets": [cents_to_decimal(c) for c in svc.ana],
-        "rate": [Decimal(fmt_rate(r)) for r in svc.rate],
-        "capped": svc.capped.astype(bool),
-        "service_fee": [cents_to_decimal(c) for c in svc.fee],
+        "provider_id": ids[svc.provider[order]],
+        "fund": funds[svc.fund[order]],
+        "period_start": p_start[svc.period[order]],
+        "period_end": p_end[svc.period[order]],
+        "average_net_assets": cents_column(svc.ana[order]),
+        "rate": [rates[r] for r in svc.rate[order].tolist()],
+        "capped": svc.capped[order].astype(bool),
+        "service_fee": cents_column(svc.fee[order]),
     }, columns=list(PAYOUT_COLUMNS))
-    if len(pay):
-        pay["_f"] = pay["fund"].map(fund_order)
-        pay = pay.sort_values(["provider_id", "_f", "period_start"], kind="stable") \
-            .drop(columns="_f").reset_index(drop=True)
     # service fees by provider kind per (fund, period), for the board report
     kinds = pd.DataFrame({
-        "fund": [grid.funds[i] for i in svc.fund],
-        "period_start": [pers[k][0] for k in svc.period],
-        "kind": [provs[i].kind for i in svc.provider],
+        "fund": funds[svc.fund],
+        "period_start": p_start[svc.period],
+        "kind": np.array([p.kind for p in provs], object)[svc.provider],
         "cents": svc.fee.astype(np.int64),
     })
     # payments by the payment frequency
@@ -189,7 +193,9 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
                          cents_to_decimal(b), cents_to_decimal(c), cents_to_decimal(d))
                         for i, k, a, b, c, d in prow], columns=list(PAYMENT_COLUMNS))
     if len(pmt):
-        pmt = pmt.sort_values(["provider_id", "period_start"], kind="stable").reset_index(drop=True)
+        pmt["_r"] = id_rank[[i for i, *_ in prow]]
+        pmt = pmt.sort_values(["_r", "period_start"], kind="stable").drop(columns="_r") \
+            .reset_index(drop=True)
     return pay, pmt, kinds, svc
 
 

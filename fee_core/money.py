@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -86,8 +87,13 @@ def cents_of_terms(group: np.ndarray, a: np.ndarray, w: np.ndarray, y: np.ndarra
 
 
 def cents_to_decimal(c: int) -> Decimal:
-    """Integer cents -> Decimal dollars with exactly two places."""
-    return (Decimal(int(c)) / 100).quantize(Decimal("0.01"))
+    """Integer cents -> Decimal dollars with exactly two places (exact: a shift of exponent)."""
+    return Decimal(int(c)).scaleb(-2)
+
+
+def cents_column(cents) -> list[Decimal]:
+    """A column of integer cents -> Decimal dollars with two places."""
+    return [Decimal(c).scaleb(-2) for c in np.asarray(cents, np.int64).tolist()]
 
 
 def units_to_cents(units_sum: int, count: int) -> int:
@@ -107,6 +113,7 @@ def rate_units(rate: Decimal) -> int:
     return int((rate * RATE_SCALE).to_integral_value(ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=4096)
 def fmt_rate(units: int) -> str:
     """Rate units -> decimal fraction text ('0.0025', '0.003', '0')."""
     d = (Decimal(int(units)) / RATE_SCALE).normalize()

@@ -1,16 +1,33 @@
-"""NYSE sessions from the real exchange calendar (exchange_calendars, XNYS)."""
+"""NYSE sessions from the real exchange calendar (exchange_calendars, XNYS).
+
+Building the calendar costs about a third of a second (import and construction), which would
+dominate a small ``fee12b1 compute``; the sessions are therefore kept in a small cache file
+(``~/.cache/fee12b1``, or ``$FEE12B1_CACHE``) keyed on the installed exchange_calendars version
+and the month, and rebuilt from exchange_calendars whenever either changes.
+"""
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 FIRST_YEAR = 1990
 
 
-@lru_cache(maxsize=1)
-def _sessions() -> np.ndarray:
+def _cache_file() -> Path | None:
+    try:
+        from importlib.metadata import version
+        ver = version("exchange-calendars")
+    except Exception:
+        return None
+    base = os.environ.get("FEE12B1_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "fee12b1")
+    return Path(base) / f"xnys-{ver}-{FIRST_YEAR}-{date.today():%Y%m}.npy"
+
+
+def _from_exchange_calendars() -> np.ndarray:
     import warnings
 
     import exchange_calendars as xc
@@ -18,6 +35,29 @@ def _sessions() -> np.ndarray:
         warnings.simplefilter("ignore")
         cal = xc.get_calendar("XNYS", start=f"{FIRST_YEAR}-01-01")
     return cal.sessions.values.astype("datetime64[D]")
+
+
+@lru_cache(maxsize=1)
+def _sessions() -> np.ndarray:
+    path = _cache_file()
+    if path is not None and path.exists():
+        try:
+            s = np.load(path, allow_pickle=False)
+            if s.dtype == np.dtype("datetime64[D]") and len(s) > 1000:
+                return s
+        except (OSError, ValueError):
+            pass
+    s = _from_exchange_calendars()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as fh:
+                np.save(fh, s, allow_pickle=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass          # an unwritable cache only costs time
+    return s
 
 
 def sessions(start: date, end: date) -> np.ndarray:

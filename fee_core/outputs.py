@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,13 +43,31 @@ def csv_cell(v) -> str:
     return safe_text(str(v))
 
 
+def csv_quote(text: str) -> str:
+    """A field as the csv module writes it (QUOTE_MINIMAL, ',' and '"')."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_column(values) -> list[str]:
+    """One column as CSV fields, converted by the column's type (columns are homogeneous);
+    text and dates, which repeat, are converted once per distinct value."""
+    vals = list(values)
+    first = next((v for v in vals if v is not None), None)
+    if isinstance(first, (bool, np.bool_)):
+        return ["true" if v else "false" for v in vals]
+    if isinstance(first, Decimal):
+        return [format(v, "f") for v in vals]
+    memo = {v: csv_quote(csv_cell(v)) for v in set(vals)}
+    return [memo[v] for v in vals]
+
+
 def csv_text(df: pd.DataFrame, columns) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(columns)
-    for row in df[list(columns)].itertuples(index=False, name=None):
-        w.writerow([csv_cell(v) for v in row])
-    return buf.getvalue()
+    """The rows of ``df`` as CSV text: header, then one line per row, '\n' line ends."""
+    lines = [",".join(csv_quote(c) for c in columns)]
+    lines += [",".join(r) for r in zip(*(csv_column(df[c]) for c in columns))]
+    return "\n".join(lines) + "\n"
 
 
 def atomic_write(path: Path, data: bytes, force: bool = False) -> None:

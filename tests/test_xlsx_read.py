@@ -125,9 +125,10 @@ def test_error_cells_formula_without_value_and_blanks(tmp_path):
     add_table(ws, "NAV", ["Date", "Growth Fund", "Other Fund"],
               [[date(2001, 1, 2), 1.0, "#N/A"],
                [date(2001, 1, 3), "#VALUE!", None],
-               [date(2001, 1, 4), "=1+1", 3.0],
+               [date(2001, 1, 4), None, 3.0],
                [None, None, "#DIV/0!"]],
               first_row=2, first_col=2)
+    ws["C5"] = "=1+1"       # a formula (add_table keeps formula-looking text as text)
     p = tmp_path / "errors.xlsx"
     wb.save(p)
     book, findings = read_workbook(p)
