@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP
 
 import numpy as np
-import pandas as pd
 
 from .findings import Finding, Location, error
 from .model import AMOUNT_SCALE, Book, Provider
 from .money import cents_of_terms, div_half_up, div_half_up_array, rate_units
-from .rules import Grid, d64, to_date
+from .rules import Grid, d64
 
 BY_CHOICES = ("month", "quarter", "year", "period")
 
@@ -59,8 +59,8 @@ def _year_index(grid: Grid) -> np.ndarray:
 @dataclass(frozen=True)
 class PlanFees:
     """Per (fund, period) with at least one day in the plan: ``fund`` index, ``period`` index,
-    days, the sum of NA over those days (units, Python int), ADNA cents, plan fee cents, and
-    the asset-based sales charge limit in cents (cap × Σ NA/Y)."""
+    days in the plan, ADNA cents, plan fee cents, and the asset-based sales charge limit in
+    cents (cap × Σ NA/Y under the same rounding rule)."""
 
     fund: np.ndarray
     period: np.ndarray
@@ -301,7 +301,7 @@ def payments(book: Book, sf: ServiceFees, pers) -> list[tuple]:
         nz = np.nonzero(fees)[0]
         if len(nz) == 0:
             continue
-        minimum = int((p.minimum * 100).to_integral_value())
+        minimum = minimum_cents(p)
         carried = 0
         for k in range(int(nz[0]), n_p):
             due = int(fees[k]) + carried
@@ -315,7 +315,8 @@ def payments(book: Book, sf: ServiceFees, pers) -> list[tuple]:
 
 
 def minimum_cents(p: Provider) -> int:
-    return int((p.minimum * 100).to_integral_value())
+    """The provider's Minimum Payment in cents (half up, as every amount)."""
+    return int((p.minimum * 100).to_integral_value(ROUND_HALF_UP))
 
 
 # --------------------------------------------------------------------------- split checks

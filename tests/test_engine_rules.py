@@ -285,3 +285,27 @@ def test_exact_half_cent_rounds_up():
     res = compute(t, date(2004, 6, 1), date(2004, 6, 30))
     p = row(res.payouts, provider_id="D1")
     assert (p.service_fee, p.rate, bool(p.capped)) == (D("41.85"), D("0.001"), True)
+
+
+def test_cents_of_terms_exact_near_ties_and_for_huge_amounts():
+    # random terms against exact Fractions, including amounts beyond 2**53 units and exact
+    # half cents built on purpose
+    import numpy as np
+    from fractions import Fraction
+    from fee_core.money import CENT_DIVISOR, cents_of_terms, div_half_up
+    rng = np.random.default_rng(5)
+    n = 4000
+    g = rng.integers(0, 500, n)
+    a = rng.integers(0, 10 ** 16, n, dtype=np.int64)           # up to a trillion dollars
+    w = rng.integers(0, 10 ** 7, n, dtype=np.int64) * rng.integers(1, 31, n)
+    y = rng.choice([365, 366], n)
+    # exact ties: a·w/y/CENT_DIVISOR = m + 1/2 with w = 1 and y = 365
+    a[:50] = (2 * rng.integers(0, 10 ** 5, 50) + 1) * 365 * CENT_DIVISOR // 2
+    w[:50], y[:50], g[:50] = 1, 365, np.arange(1000, 1050)
+    got = cents_of_terms(g, a, w, y, 1050)
+    exact = [Fraction(0)] * 1050
+    for gi, ai, wi, yi in zip(g.tolist(), a.tolist(), w.tolist(), y.tolist()):
+        exact[gi] += Fraction(ai * wi, yi)
+    want = [div_half_up(f.numerator, f.denominator * CENT_DIVISOR) for f in exact]
+    assert got.tolist() == want
+    assert all((exact[i] / CENT_DIVISOR).denominator == 2 for i in range(1000, 1050))
