@@ -4,3 +4,9 @@ Pipeline: ``xlsx_read`` (read) -> ``parse`` -> ``checks`` (validate) -> ``rules`
 ``compute`` -> ``outputs`` (write).  ``engine`` runs them in order.
 """
 __version__ = "0.1.0"
+
+import logging as _logging
+
+# a library logs, the application decides where to: silent unless configured (the command line
+# shows tracebacks of internal errors with FEE12B1_DEBUG=1)
+_logging.getLogger("fee12b1").addHandler(_logging.NullHandler())

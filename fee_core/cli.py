@@ -196,6 +196,10 @@ def _requested(argv) -> str | None:
 
 
 def main(argv=None) -> int:
+    import os
+    if os.environ.get("FEE12B1_DEBUG"):
+        import logging
+        logging.basicConfig(level=logging.DEBUG)
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
