@@ -138,9 +138,9 @@ def engine_payouts(book, grid, s=None, e=None):
 def subset_book(book, n: int):
     """The Book with only the first ``n`` providers and their Provider Assets rows."""
     pa = book.provider_assets
-    keep = set(p.id for p in book.providers[:n])
+    # provider indices are positions in book.providers: the first n keep theirs
     return dataclasses.replace(book, providers=book.providers[:n],
-                               provider_assets=pa[pa["provider"].isin(keep)].reset_index(drop=True))
+                               provider_assets=pa.take((pa["pidx"] >= 0) & (pa["pidx"] < n)))
 
 
 def load_book(path):

@@ -135,18 +135,19 @@ def check_provider_assets_overlap(book: Book) -> list[Finding]:
     pa = book.provider_assets
     if len(pa) < 2:
         return []
-    df = pa.sort_values(["provider", "fund", "start", "row"], kind="stable")
-    same = (df["provider"].to_numpy()[1:] == df["provider"].to_numpy()[:-1]) & \
-           (df["fund"].to_numpy()[1:] == df["fund"].to_numpy()[:-1])
-    overl = same & (df["start"].to_numpy()[1:] <= df["end"].to_numpy()[:-1])
+    start = pa["start"].astype("datetime64[D]")
+    end = pa["end"].astype("datetime64[D]")
+    o = np.lexsort((pa["row"], start, pa["fidx"], pa["pidx"]))
+    p, f, s, e = pa["pidx"][o], pa["fidx"][o], start[o], end[o]
+    overl = (p[1:] == p[:-1]) & (f[1:] == f[:-1]) & (s[1:] <= e[:-1])
     out = []
     for k in np.nonzero(overl)[0][:50]:
-        a, b = df.iloc[k], df.iloc[k + 1]
+        a, b = o[k], o[k + 1]
         out.append(error("provider_assets.overlap",
-                         book.loc("ProviderAssets", int(b["row"]), "Period Start"),
-                         f"Provider Assets rows {int(a['row'])} and {int(b['row'])} for "
-                         f"{b['provider']} / {b['fund']} overlap ({to_date(a['start'])} to "
-                         f"{to_date(a['end'])} and {to_date(b['start'])} to {to_date(b['end'])}); "
+                         book.loc("ProviderAssets", int(pa["row"][b]), "Period Start"),
+                         f"Provider Assets rows {int(pa['row'][a])} and {int(pa['row'][b])} for "
+                         f"{pa['provider'][b]} / {pa['fund'][b]} overlap ({to_date(start[a])} to "
+                         f"{to_date(end[a])} and {to_date(start[b])} to {to_date(end[b])}); "
                          f"each day may be covered by one row only."))
     return out
 
@@ -160,13 +161,13 @@ def check_provider_windows(book: Book) -> list[Finding]:
     never, ever = np.datetime64("0001-01-01", "D"), np.datetime64("9999-12-31", "D")
     lo = np.array([d64(p.start) if p.start else never for p in book.providers])
     hi = np.array([d64(p.end) if p.end else ever for p in book.providers])
-    idx = pa["pidx"].to_numpy()
+    idx = pa["pidx"]
     known = idx >= 0
     pi = np.where(known, idx, 0)
-    outside = known & ((pa["start"].to_numpy().astype("datetime64[D]") < lo[pi]) |
-                       (pa["end"].to_numpy().astype("datetime64[D]") > hi[pi]))
+    outside = known & ((pa["start"].astype("datetime64[D]") < lo[pi]) |
+                       (pa["end"].astype("datetime64[D]") > hi[pi]))
     out = []
-    rows = pa["row"].to_numpy()[outside]
+    rows = pa["row"][outside]
     which, first, count = np.unique(pi[outside], return_index=True, return_counts=True)
     for i, k, n in zip(which, first, count):
         p = book.providers[int(i)]
@@ -197,15 +198,16 @@ def check_provider_exceeds_fund(book: Book, grid: Grid) -> list[Finding]:
         return []
     D = len(grid.days)
     F = len(grid.funds)
-    cum = np.zeros((F, D + 1), object)
+    # exact prefix sums of NA per fund (int64 while it cannot overflow, else Python ints)
+    kind = np.int64 if int(grid.na.max(initial=0)) * (D + 1) < 2 ** 62 else object
+    cum = np.zeros((F, D + 1), kind)
+    cum[:, 1:] = np.cumsum(grid.na.astype(kind), axis=1)
     cnt = np.zeros((F, D + 1), np.int64)
-    cum[:, 1:] = np.cumsum(grid.na.astype(object), axis=1)
     cnt[:, 1:] = np.cumsum(grid.known, axis=1)
-    fi = pa["fidx"].to_numpy()
-    s = (pa["start"].to_numpy().astype("datetime64[D]") - grid.days[0]).astype(np.int64)
-    e = (pa["end"].to_numpy().astype("datetime64[D]") - grid.days[0]).astype(np.int64)
-    ok = (fi >= 0) & (e >= 0) & (s < D)
-    idx = np.nonzero(ok)[0]
+    fi = pa["fidx"]
+    s = (pa["start"].astype("datetime64[D]") - grid.days[0]).astype(np.int64)
+    e = (pa["end"].astype("datetime64[D]") - grid.days[0]).astype(np.int64)
+    idx = np.nonzero((fi >= 0) & (e >= 0) & (s < D))[0]
     if len(idx) == 0:
         return []
     f = fi[idx].astype(np.int64)
@@ -213,18 +215,22 @@ def check_provider_exceeds_fund(book: Book, grid: Grid) -> list[Finding]:
     e = np.clip(e[idx], 0, D - 1)
     n = cnt[f, e + 1] - cnt[f, s]
     tot = cum[f, e + 1] - cum[f, s]
-    amt = pa["assets"].to_numpy()[idx]
+    amt = pa["assets"][idx]
     full = n == (e - s + 1)
-    bad = full & (amt.astype(object) * n > tot)
+    if kind is np.int64 and int(np.abs(amt).max(initial=0)) * (D + 1) < 2 ** 62:
+        bad = full & (amt * n > tot)
+    else:
+        bad = full & (amt.astype(object) * n > tot)
     out = []
     for k in np.nonzero(bad)[0][:100]:
-        r = pa.iloc[idx[k]]
+        r = int(idx[k])
         out.append(error("provider.exceeds_fund",
-                         book.loc("ProviderAssets", int(r["row"]), "Average Net Assets"),
-                         f"{r['provider']} / {r['fund']}, {to_date(r['start'])} to {to_date(r['end'])}: "
-                         f"attributable average net assets {amt[k] / 10000:,.2f} exceed the fund's "
-                         f"average daily net assets over the same days "
-                         f"({int(tot[k]) / int(n[k]) / 10000:,.2f}); correct the amount."))
+                         book.loc("ProviderAssets", int(pa["row"][r]), "Average Net Assets"),
+                         f"{pa['provider'][r]} / {pa['fund'][r]}, {to_date(pa['start'][r])} to "
+                         f"{to_date(pa['end'][r])}: attributable average net assets "
+                         f"{amt[k] / 10000:,.2f} exceed the fund's average daily net assets over "
+                         f"the same days ({int(tot[k]) / int(n[k]) / 10000:,.2f}); correct the "
+                         f"amount."))
     return out
 
 

@@ -94,17 +94,17 @@ def write_csvs(res, outdir: Path, force: bool) -> list[Path]:
     from .outputs import atomic_write, csv_text
     written = []
     if res.ok:
-        for name, df, cols in (("accruals.csv", res.accruals, ACCRUAL_COLUMNS),
-                               ("payouts.csv", res.payouts, PAYOUT_COLUMNS),
-                               ("payments.csv", res.payments, PAYMENT_COLUMNS)):
-            atomic_write(outdir / name, csv_text(df, cols).encode("utf-8"), force=force)
+        for name, cols in (("accruals", ACCRUAL_COLUMNS), ("payouts", PAYOUT_COLUMNS),
+                           ("payments", PAYMENT_COLUMNS)):
+            data = csv_text(res.tables[name], cols).encode("utf-8")
+            atomic_write(outdir / f"{name}.csv", data, force=force)
             written.append(outdir / name)
     else:
         for name in CSV_FILES[:3]:
             stale = outdir / name
             if stale.exists():
                 stale.unlink()
-    atomic_write(outdir / "checks.csv", csv_text(res.checks_table(), CHECK_COLUMNS).encode("utf-8"),
+    atomic_write(outdir / "checks.csv", csv_text(res.checks(), CHECK_COLUMNS).encode("utf-8"),
                  force=force)
     written.append(outdir / "checks.csv")
     return written

@@ -154,11 +154,11 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     p_lo = np.array([(d64(p.start) - day0).astype(int) if p.start else -big for p in providers], np.int64)
     p_hi = np.array([(d64(p.end) - day0).astype(int) if p.end else big for p in providers], np.int64)
 
-    prov = pa["pidx"].to_numpy()
-    fund = pa["fidx"].to_numpy()
+    prov = pa["pidx"]
+    fund = pa["fidx"]
     ok = (prov >= 0) & (fund >= 0)
-    s = (pa["start"].to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
-    e = (pa["end"].to_numpy().astype("datetime64[D]") - day0).astype(np.int64)
+    s = (pa["start"].astype("datetime64[D]") - day0).astype(np.int64)
+    e = (pa["end"].astype("datetime64[D]") - day0).astype(np.int64)
     ok &= (e >= 0) & (s <= D - 1)
     sel = np.nonzero(ok)[0]
     if len(sel) == 0:
@@ -167,7 +167,7 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     fund = fund[sel].astype(np.int64)
     s = np.clip(s[sel], 0, D - 1)
     e = np.clip(e[sel], 0, D - 1)
-    amt = pa["assets"].to_numpy()[sel].astype(np.int64)
+    amt = pa["assets"][sel].astype(np.int64)
 
     # coverage segments: row ∩ period ∩ calendar year
     pid_of_day, pstarts = _period_index(grid, pers)

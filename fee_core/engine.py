@@ -4,14 +4,13 @@ caught and becomes an ``internal.error`` finding, never a traceback for the user
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
 from . import compute as C
+from .columns import Columns
 from .checks import BOOK_CHECKS, GRID_CHECKS
 from .findings import Finding, Location, error, has_errors, sort_findings
 from .model import Book
@@ -68,29 +67,54 @@ def load_raw(raw: RawBook, findings: list[Finding] | None = None) -> tuple[Book 
     return book, findings
 
 
-@dataclass
-class Result:
-    """What ``run`` computed.  Tables are DataFrames with the CSV columns (money as Decimal,
-    dates as datetime.date); they are None when the data has errors."""
+TABLE_NAMES = ("accruals", "payouts", "payments", "provider_kind_fees")
 
-    book: Book
-    start: date | None
-    end: date | None
-    by: str
-    findings: list[Finding]
-    accruals: pd.DataFrame | None = None
-    payouts: pd.DataFrame | None = None
-    payments: pd.DataFrame | None = None
-    grid: Grid | None = field(default=None, repr=False)
-    provider_kind_fees: pd.DataFrame | None = field(default=None, repr=False)
+
+class Result:
+    """What ``run`` computed.  ``tables`` holds the output tables as ``Columns`` (the CSV
+    columns; money as Decimal, dates as datetime.date), empty when the data has errors.
+    ``accruals``, ``payouts``, ``payments`` and ``provider_kind_fees`` give them as pandas
+    DataFrames (made on first use), or None when the data has errors."""
+
+    def __init__(self, book: Book, start: date | None, end: date | None, by: str,
+                 findings: list[Finding]):
+        self.book = book
+        self.start = start
+        self.end = end
+        self.by = by
+        self.findings = findings
+        self.grid: Grid | None = None
+        self.tables: dict[str, Columns] = {}
+        self._frames: dict = {}
+
+    def _frame(self, name: str):
+        if name not in self.tables:
+            return None
+        if name not in self._frames:
+            self._frames[name] = self.tables[name].to_frame()
+        return self._frames[name]
+
+    accruals = property(lambda self: self._frame("accruals"))
+    payouts = property(lambda self: self._frame("payouts"))
+    payments = property(lambda self: self._frame("payments"))
+    provider_kind_fees = property(lambda self: self._frame("provider_kind_fees"))
 
     @property
     def ok(self) -> bool:
         return not has_errors(self.findings)
 
-    def checks_table(self) -> pd.DataFrame:
+    def checks(self) -> Columns:
+        """The findings as the rows of checks.csv, errors first."""
         rows = [f.as_row() for f in sort_findings(self.findings)]
-        return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+        return Columns({c: [r[k] for r in rows] for k, c in enumerate(CHECK_COLUMNS)})
+
+    def checks_table(self):
+        """The findings as a DataFrame with the checks.csv columns."""
+        return self.checks().to_frame()
+
+    def __repr__(self) -> str:
+        return (f"Result({self.start} to {self.end} by {self.by}, {len(self.findings)} findings, "
+                f"tables: {', '.join(self.tables) or 'none'})")
 
 
 def period_of(book: Book, start: date | None, end: date | None) -> tuple[date | None, date | None, list[Finding]]:
@@ -137,12 +161,12 @@ def run(book: Book, findings: list[Finding], start: date | None = None, end: dat
         tables = _guard("computing payouts", lambda *a: (None, *_payout_tables(*a)[:3], []),
                         book, grid, s, e, by, findings=findings)
     if tables is not None:
-        acc, pay, pmt, kinds, f2 = tables
+        *out, f2 = tables
         findings += f2
-        res.accruals, res.payouts, res.payments, res.provider_kind_fees = acc, pay, pmt, kinds
+        res.tables = {name: t for name, t in zip(TABLE_NAMES, out) if t is not None}
     res.findings = findings
     if has_errors(findings):
-        res.accruals = res.payouts = res.payments = None
+        res.tables = {}
     return res
 
 
@@ -167,7 +191,7 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     order = np.lexsort((svc.period, svc.fund, id_rank[svc.provider])) if len(svc.fee) else \
         np.zeros(0, np.int64)
     rates = {int(r): Decimal(fmt_rate(int(r))) for r in np.unique(svc.rate)}
-    pay = pd.DataFrame({
+    pay = Columns({
         "provider_id": ids[svc.provider[order]],
         "fund": funds[svc.fund[order]],
         "period_start": p_start[svc.period[order]],
@@ -176,9 +200,9 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
         "rate": [rates[r] for r in svc.rate[order].tolist()],
         "capped": svc.capped[order].astype(bool),
         "service_fee": cents_column(svc.fee[order]),
-    }, columns=list(PAYOUT_COLUMNS))
+    }, PAYOUT_COLUMNS)
     # service fees by provider kind per (fund, period), for the board report
-    kinds = pd.DataFrame({
+    kinds = Columns({
         "fund": funds[svc.fund],
         "period_start": p_start[svc.period],
         "kind": np.array([p.kind for p in provs], object)[svc.provider],
@@ -189,13 +213,17 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     ppers = C.periods(s, e, pay_by)
     psvc = svc if ppers == pers else C.service_fees(grid, book, ppers, st.rounding)
     prow = C.payments(book, psvc, ppers)
-    pmt = pd.DataFrame([(provs[i].id, ppers[k][0], ppers[k][1], cents_to_decimal(a),
-                         cents_to_decimal(b), cents_to_decimal(c), cents_to_decimal(d))
-                        for i, k, a, b, c, d in prow], columns=list(PAYMENT_COLUMNS))
-    if len(pmt):
-        pmt["_r"] = id_rank[[i for i, *_ in prow]]
-        pmt = pmt.sort_values(["_r", "period_start"], kind="stable").drop(columns="_r") \
-            .reset_index(drop=True)
+    # rows in order: provider ID (text), then period (payments() gives them by provider)
+    prow.sort(key=lambda r: (int(id_rank[r[0]]), r[1]))
+    pmt = Columns({
+        "provider_id": [provs[i].id for i, *_ in prow],
+        "period_start": [ppers[k][0] for _, k, *_ in prow],
+        "period_end": [ppers[k][1] for _, k, *_ in prow],
+        "service_fees": [cents_to_decimal(r[2]) for r in prow],
+        "carried_in": [cents_to_decimal(r[3]) for r in prow],
+        "payable": [cents_to_decimal(r[4]) for r in prow],
+        "carried_out": [cents_to_decimal(r[5]) for r in prow],
+    }, PAYMENT_COLUMNS)
     return pay, pmt, kinds, svc
 
 
@@ -210,7 +238,7 @@ def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
     svc_rows = svc_fp[fees.fund * n_p + fees.period]
     findings = C.split_findings(book, grid, pers, fees, svc_rows)
     # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
-    acc = pd.DataFrame({
+    acc = Columns({
         "fund": [grid.funds[i] for i in fees.fund],
         "period_start": [pers[k][0] for k in fees.period],
         "period_end": [pers[k][1] for k in fees.period],
@@ -218,8 +246,8 @@ def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
         "average_daily_net_assets": [cents_to_decimal(c) for c in fees.adna],
         "plan_fee": [cents_to_decimal(c) for c in fees.fee],
         "service_fees": [cents_to_decimal(c) for c in svc_rows],
-        "asset_based_sales_charge": [cents_to_decimal(a - b) for a, b in zip(fees.fee, svc_rows)],
-    }, columns=list(ACCRUAL_COLUMNS))
+        "asset_based_sales_charge": cents_column(fees.fee - svc_rows),
+    }, ACCRUAL_COLUMNS)
     return acc, pay, pmt, kinds, findings
 
 

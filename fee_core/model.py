@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
 
+from .columns import Columns  # noqa: F401  (annotation)
 from .findings import Location
 
 AMOUNT_SCALE = 10_000          # net-asset units per dollar (hundredths of a cent)
@@ -136,10 +136,10 @@ PROVIDER_ASSET_COLUMNS = ("start", "end", "provider", "fund", "assets", "row", "
 
 @dataclass(frozen=True)
 class Book:
-    """One plan workbook, typed.  ``provider_assets`` is a DataFrame with columns
-    start, end (datetime64), provider, fund (canonical), assets (int64 units), row (Excel
-    row), pidx (index into ``providers``), fidx (index into ``funds``); ``expenses`` a DataFrame with date, fund (canonical or ''), category, amount
-    (Decimal), row."""
+    """One plan workbook, typed.  ``provider_assets`` is ``Columns`` with start, end
+    (datetime64), provider, fund (canonical), assets (int64 units), row (Excel row), pidx
+    (index into ``providers``), fidx (index into ``funds``); ``expenses`` is ``Columns`` with
+    date, fund (canonical or ''), category, amount (Decimal), row."""
 
     settings: Settings
     funds: tuple[Fund, ...]
@@ -148,8 +148,8 @@ class Book:
     events: tuple[PlanEvent, ...]
     nav: Nav
     providers: tuple[Provider, ...]
-    provider_assets: pd.DataFrame
-    expenses: pd.DataFrame
+    provider_assets: "Columns"
+    expenses: "Columns"
     source: str = ""
     sheets: dict = field(default_factory=dict, compare=False)   # table name -> sheet name
     letters: dict = field(default_factory=dict, compare=False)  # table -> header -> column letter

@@ -15,7 +15,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -63,8 +62,8 @@ def csv_column(values) -> list[str]:
     return [memo[v] for v in vals]
 
 
-def csv_text(df: pd.DataFrame, columns) -> str:
-    """The rows of ``df`` as CSV text: header, then one line per row, '\n' line ends."""
+def csv_text(df, columns) -> str:
+    """The rows of ``df`` (Columns or a DataFrame) as CSV text: header, then one line per row, '\n' line ends."""
     lines = [",".join(csv_quote(c) for c in columns)]
     lines += [",".join(r) for r in zip(*(csv_column(df[c]) for c in columns))]
     return "\n".join(lines) + "\n"

@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
-import pandas as pd
 
 from . import contract
+from .columns import Columns
 from .contract import TABLES
 from .findings import Finding, Location, column_letter, error, warning
 from .model import (AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow,
@@ -412,11 +412,21 @@ def _column_numbers(col: list) -> tuple[np.ndarray, np.ndarray]:
     return vals, ~np.isnan(vals)
 
 
-def factorize(col: list) -> tuple[np.ndarray, list]:
+BIG_COLUMN = 50_000   # from this size pandas' hash factorize pays for its import
+
+
+def factorize(col) -> tuple[np.ndarray, list]:
     """Codes (-1 for an empty cell) and the distinct values of a raw column: large columns
     hold few distinct values (dates, IDs, names), so each is converted once."""
-    codes, uniques = pd.factorize(np.array(col, dtype=object), use_na_sentinel=True)
-    return codes, list(uniques)
+    if len(col) >= BIG_COLUMN:
+        import pandas as pd
+        codes, uniques = pd.factorize(np.array(col, dtype=object), use_na_sentinel=True)
+        return codes, list(uniques)
+    index: dict = {}
+    codes = np.empty(len(col), np.int64)
+    for i, v in enumerate(col):
+        codes[i] = -1 if v is None else index.setdefault(v, len(index))
+    return codes, list(index)
 
 
 def _column_dates(col: list, date1904: bool) -> tuple[np.ndarray, list[tuple[int, CellProblem]]]:
@@ -634,14 +644,12 @@ def parse_providers(t: RawTable | None, date1904: bool, settings: Settings,
 
 
 def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameResolver,
-                          providers: tuple[Provider, ...], findings: list[Finding]) -> pd.DataFrame:
-    """Provider Assets -> DataFrame (start, end, provider, fund, assets units, row); vectorised,
+                          providers: tuple[Provider, ...], findings: list[Finding]) -> Columns:
+    """Provider Assets -> Columns (start, end, provider, fund, assets units, row, pidx, fidx);
+    vectorised,
     since the table can hold a million rows: each distinct ID or name is resolved once."""
-    cols = ["start", "end", "provider", "fund", "assets", "row", "pidx", "fidx"]
     if t is None or t.n_rows == 0:
-        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in
-                             zip(cols, ["datetime64[s]", "datetime64[s]", object, object, "int64",
-                                        "int64", "int64", "int64"])})
+        return empty_provider_assets()
     r = TableReader(t, date1904, findings)
     n = t.n_rows
     limit = 200                      # findings of one kind per column, then a count
@@ -696,7 +704,7 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
     good &= (amounts >= 0) & (amounts < MAX_AMOUNT)
     # provider IDs: each distinct unknown ID once, at its first row
     known = {p.id: i for i, p in enumerate(providers)}
-    codes, uniq = pd.factorize(pids)
+    codes, uniq = factorize(pids)
     pidx = np.array([known.get(u, -1) for u in uniq] + [-1], np.int64)[codes]
     for k, pid in enumerate(uniq):
         if pid == "" or pid in known:
@@ -710,7 +718,7 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
                               f"row(s)).{did_you_mean(near)} Add the provider or correct the ID."))
         good[codes == k] = False
     # funds: each distinct name resolved once (warnings and errors at its first row)
-    codes, uniq = pd.factorize(written)
+    codes, uniq = factorize(written)
     canon = {f: i for i, f in enumerate(resolver.canonical)}
     fidx_u = np.full(len(uniq) + 1, -1, np.int64)
     for k, w in enumerate(uniq):
@@ -730,15 +738,22 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
     units, _ = to_units(np.where(good, amounts, 0.0))
     sel = np.nonzero(good)[0]
     names = np.array(resolver.canonical + [""], object)
-    return pd.DataFrame({
+    return Columns({
         "start": starts[sel], "end": ends[sel], "provider": pids[sel], "fund": names[fidx[sel]],
         "assets": units[sel], "row": sel.astype(np.int64) + t.header_row + 1,
         "pidx": pidx[sel], "fidx": fidx[sel],
     })
 
 
+def empty_provider_assets() -> Columns:
+    z = np.zeros(0, np.int64)
+    nat = np.zeros(0, "datetime64[D]")
+    return Columns({"start": nat, "end": nat, "provider": np.zeros(0, object),
+                    "fund": np.zeros(0, object), "assets": z, "row": z, "pidx": z, "fidx": z})
+
+
 def parse_expenses(t: RawTable | None, date1904: bool, resolver: NameResolver,
-                   findings: list[Finding]) -> pd.DataFrame:
+                   findings: list[Finding]) -> Columns:
     cols = {"date": [], "fund": [], "category": [], "amount": [], "row": []}
     if t is not None:
         r = TableReader(t, date1904, findings)
@@ -765,7 +780,7 @@ def parse_expenses(t: RawTable | None, date1904: bool, resolver: NameResolver,
             cols["category"].append(cat)
             cols["amount"].append(amt)
             cols["row"].append(t.excel_row(i))
-    return pd.DataFrame(cols)
+    return Columns(cols)
 
 
 # --------------------------------------------------------------------------- book

@@ -167,8 +167,8 @@ def test_continuance_approved_late():
     # the figures behind the error, for the record
     from fee_core.engine import _tables
     acc = _tables(res.book, res.grid, date(2001, 5, 1), date(2001, 6, 30), "month")[0]
-    assert list(acc.days) == [30, 16]
-    assert list(acc.plan_fee) == [D("3698.63"), D("1972.60")]
+    assert list(acc["days"]) == [30, 16]
+    assert list(acc["plan_fee"]) == [D("3698.63"), D("1972.60")]
 
 
 def test_no_approval_lapse_names_first_unapproved_day():
