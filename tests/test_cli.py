@@ -124,3 +124,13 @@ def test_python_dash_m_and_console_script(sample, tmp_path):
     r = subprocess.run([sys.executable, "-m", "fee_core", "check", str(sample)],
                        capture_output=True, text=True)
     assert r.returncode == 0 and "0 error(s)" in r.stdout
+
+
+def test_compute_does_not_import_pandas(sample, tmp_path):
+    """Start-up is most of a small `fee12b1 compute`; pandas' import alone costs more than ten
+    years of accruals, so the compute path stays free of it (DataFrames only on demand)."""
+    code = ("import sys; from fee_core.cli import main; "
+            f"rc = main(['compute', {str(sample)!r}, '--csv', {str(tmp_path / 'o')!r}]); "
+            "print(rc, 'pandas' in sys.modules, 'openpyxl' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip().splitlines()[-1] == "0 False False", r.stderr
