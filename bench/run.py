@@ -702,15 +702,15 @@ def write_docs(res: dict, main: list, growth: list, md_path: Path, png: str | No
         "",
         "## What is missed, and why",
         "",
-        "- **`fee12b1 compute` end to end vs LibreOffice (target 10x) is missed**: the accrual "
-        "computation is about 15 ms and the in-process end to end (read, parse, checks, compute, "
-        "tables) about 75 ms, i.e. 15-25x faster than LibreOffice's net recalculation; the "
-        "subprocess adds Python start-up and imports (the 'startup' column), of which importing "
-        "pandas alone is about 160 ms. Reaching 10x as a subprocess needs the compute path free "
-        "of pandas (plain numpy columns for Provider Assets and the output tables, pandas only "
-        "for the report and the add-in): a refactor left for a later issue. Start-up was already "
-        "cut from 0.69 s to 0.41 s by importing command modules only when asked for and caching "
-        "the NYSE sessions read from exchange_calendars.",
+        "- **`fee12b1 compute` end to end vs LibreOffice (target 10x) is missed** (about 5x net, 8x "
+        "raw). The accrual computation is about 15 ms and the in-process end to end (read, parse, "
+        "checks, compute, tables, CSV) about 75 ms, i.e. about 15x faster than LibreOffice's net "
+        "recalculation; the subprocess adds Python start-up and imports (the 'startup' column, "
+        "about 120 ms, numpy being most of it). Already done for it: command modules are imported "
+        "only when asked for, the NYSE sessions read from exchange_calendars are cached, and the "
+        "compute path no longer imports pandas or openpyxl (0.69 s -> 0.25 s). What is left: "
+        "calamine's read of the sheets (about 25 ms) and the reader's safety inflation of the "
+        "parts it hands to calamine (about 12 ms), then interpreter start-up.",
         "- A workbook of 1.14 M Provider Assets rows does not fit one Excel sheet (1,048,576 "
         "rows): the loading measures use it as a synthetic stress file; real books stay well "
         "below.",
