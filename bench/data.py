@@ -39,6 +39,7 @@ import numpy as np
 from fee_core.contract import TABLES
 from fee_core.nyse import sessions
 from fee_core.plan import default_plan
+from templates.builder import _first_index  # the template's rule: last row on or before
 
 EPOCH_1900 = date(1899, 12, 30)
 KINDS = ("Service", "Third Party", "Variable Contract", "Bank Trust")
@@ -78,16 +79,6 @@ def nav_dates(first_year: int, last_year: int) -> list[date]:
     d = [x.astype(object) for x in s]
     prior = [x for x in d if x.year < first_year]
     return prior[-1:] + [x for x in d if x.year >= first_year]
-
-
-def _first_index(dates: list[date], effective: date) -> int:
-    idx = 0
-    for i, d in enumerate(dates):
-        if d <= effective:
-            idx = i
-        else:
-            break
-    return idx
 
 
 def _copy_name(fund: str, k: int) -> str:
