@@ -36,7 +36,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from fee_core.contract import TABLES
+from fee_core.contract import TABLES, headers_of
 from fee_core.nyse import sessions
 from fee_core.plan import default_plan
 from templates.builder import _first_index  # the template's rule: last row on or before
@@ -65,11 +65,7 @@ def as_rows(t: Table) -> list[dict]:
 
 def _from_rows(name: str, rows: list[dict]) -> Table:
     spec = TABLES[name]
-    headers = list(spec.headers)
-    for r in rows:
-        for k in r:
-            if k not in headers:
-                headers.append(k)
+    headers = headers_of(name, rows)
     return Table(name, headers, {h: [r.get(h) for r in rows] for h in headers}, dict(spec.columns))
 
 

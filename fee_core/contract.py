@@ -62,6 +62,20 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
+def headers_of(name: str, rows) -> list[str]:
+    """The headers of table ``name`` written from row dicts: the contract's columns in order,
+    then any other key found in the rows, in order of appearance."""
+    spec = TABLES.get(name)
+    headers = list(spec.headers) if spec else []
+    seen = set(headers)
+    for row in rows:
+        for k in row:
+            if k not in seen:
+                seen.add(k)
+                headers.append(k)
+    return headers
+
+
 EVENTS = ("Plan Effective", "Continuance Approved", "Termination", "Amendment")
 
 # SEVENTH (A)-(D): agreement type -> (letter, what the plan calls it)

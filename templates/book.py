@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from fee_core.contract import TABLES
+from fee_core.contract import TABLES, headers_of
 
 DATE_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.00%"
@@ -85,11 +85,7 @@ def write_input_workbook(path, tables: Mapping[str, Sequence[Mapping[str, Any]]]
         if name in headers:
             cols = list(headers[name])
         else:
-            cols = list(spec.headers) if spec else []
-            for row in rows:
-                for k in row:
-                    if k not in cols:
-                        cols.append(k)
+            cols = headers_of(name, rows)
         kinds = dict(spec.columns) if spec else {}
         if name == "NAV":
             kinds.update({c: "money" for c in cols if c != "Date"})

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from fee_core.contract import TABLES
+from fee_core.contract import TABLES, headers_of
 from fee_core.raw import RawBook, RawTable
 from templates.book import write_input_workbook
 
@@ -56,11 +56,7 @@ def raw_book(tables: dict, date1904: bool = False, path: str = "memory.xlsx") ->
     out = {}
     for name, rows in tables.items():
         spec = TABLES[name]
-        headers = list(spec.headers)
-        for r in rows:
-            for k in r:
-                if k not in headers:
-                    headers.append(k)
+        headers = headers_of(name, rows)
         cols = {h: [r.get(h) for r in rows] for h in headers}
         out[name] = RawTable(name, spec.sheet, "", tuple(headers), 1, 1,
                              {h: [None if v is None else (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)

@@ -62,31 +62,28 @@ def reports(sample, tmp_path_factory):
     return books
 
 
-def _fund_rows(ws) -> dict[str, list]:
-    """Section 1 of the Board Report sheet: fund -> row values (A..J), plus 'Total'."""
+def _section_rows(ws, second_header: str, what: str) -> dict[str, list]:
+    """A section of the Board Report sheet, from its header row (``Fund``, ``second_header``)
+    to its 'Total' row: first cell -> row values."""
     rows, on = {}, False
     for r in ws.iter_rows(values_only=True):
-        if r[0] == "Fund" and r[1] == "Days in plan":
+        if r[0] == "Fund" and r[1] == second_header:
             on = True
             continue
         if on:
             rows[r[0]] = list(r)
             if r[0] == "Total":
                 return rows
-    raise AssertionError("no fees table")
+    raise AssertionError(f"no {what} table")
+
+
+def _fund_rows(ws) -> dict[str, list]:
+    """Section 1 of the Board Report sheet: fund -> row values (A..J), plus 'Total'."""
+    return _section_rows(ws, "Days in plan", "fees")
 
 
 def _expense_rows(ws) -> dict[str, list]:
-    rows, on = {}, False
-    for r in ws.iter_rows(values_only=True):
-        if r[0] == "Fund" and r[1] == "Sales seminars":
-            on = True
-            continue
-        if on:
-            rows[r[0]] = list(r)
-            if r[0] == "Total":
-                return rows
-    raise AssertionError("no expenses table")
+    return _section_rows(ws, "Sales seminars", "expenses")
 
 
 def _cents(x) -> int:
