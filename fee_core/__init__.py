@@ -5,8 +5,5 @@ Pipeline: ``xlsx_read`` (read) -> ``parse`` -> ``checks`` (validate) -> ``rules`
 """
 __version__ = "0.1.0"
 
-import logging as _logging
-
-# a library logs, the application decides where to: silent unless configured (the command line
-# shows tracebacks of internal errors with FEE12B1_DEBUG=1)
-_logging.getLogger("fee12b1").addHandler(_logging.NullHandler())
+# The library logs only an internal error (engine._guard), to the "fee12b1" logger; it adds
+# its NullHandler there, on first use, so that a normal run never pays for importing logging.

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from . import nyse
+from . import arrays, nyse
 from .findings import Finding, Location, error, warning
 from .model import Book
 from .money import rate_units
@@ -109,9 +109,9 @@ def check_nav_sessions(book: Book) -> list[Finding]:
                         f"NAV dates {first} to {last} reach outside the NYSE calendar known to "
                         f"this tool ({lo} to {hi}); sessions there are not checked.")]
     sess = nyse.sessions(first, last)
-    have = np.unique(nav.dates)
-    missing = np.setdiff1d(sess, have)
-    extra = np.setdiff1d(have, sess)
+    have = arrays.unique(nav.dates)
+    missing = arrays.setdiff(sess, have)
+    extra = arrays.setdiff(have, sess)
     out = []
     for d in missing[:50]:
         out.append(error("nav.missing_session", Location(nav.sheet, nav.table, column="Date"),

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP
 
 import numpy as np
 
+from . import arrays
 from .findings import Finding, Location, error
 from .model import AMOUNT_SCALE, Book, Provider
 from .money import cents_of_terms, div_half_up, div_half_up_array, rate_units
@@ -82,7 +83,7 @@ def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
     na = grid.na[fi, di]
     y = grid.y[di]
     yr = _year_index(grid)[di]
-    keys = np.unique(fp)
+    keys = arrays.unique(fp)
     ngroups = len(keys)
     group = np.searchsorted(keys, fp)
     days = np.bincount(group, minlength=ngroups).astype(np.int64)
@@ -173,7 +174,7 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     pid_of_day, pstarts = _period_index(grid, pers)
     yr = _year_index(grid)
     ystarts = np.nonzero(np.r_[True, yr[1:] != yr[:-1]])[0]
-    B = np.unique(np.r_[pstarts, ystarts])
+    B = arrays.unique(np.r_[pstarts, ystarts])
     Bnext = np.r_[B[1:], D]
     k0 = np.searchsorted(B, s, side="right") - 1
     k1 = np.searchsorted(B, e, side="right") - 1

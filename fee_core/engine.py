@@ -3,13 +3,12 @@
 caught and becomes an ``internal.error`` finding, never a traceback for the user."""
 from __future__ import annotations
 
-import logging
 from datetime import date
 from decimal import Decimal
 
 import numpy as np
 
-from . import compute as C
+from . import arrays, compute as C
 from .columns import Columns
 from .checks import BOOK_CHECKS, GRID_CHECKS
 from .findings import Finding, Location, error, has_errors, sort_findings
@@ -28,14 +27,21 @@ PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", 
 CHECK_COLUMNS = ("severity", "code", "location", "message")
 
 
-log = logging.getLogger("fee12b1")
+def _log():
+    """The "fee12b1" logger, silent unless the application configures logging (the command
+    line shows tracebacks with FEE12B1_DEBUG=1); imported only when something fails."""
+    import logging
+    log = logging.getLogger("fee12b1")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
+    return log
 
 
 def _guard(stage: str, fn, *args, findings: list[Finding], default=None):
     try:
         return fn(*args)
     except Exception as exc:  # a crashing stage becomes a finding (beancount style)
-        log.exception("%s failed", stage)
+        _log().exception("%s failed", stage)
         findings.append(error("internal.error", Location(),
                               f"{stage} failed unexpectedly ({type(exc).__name__}: {exc}); the "
                               f"figures cannot be trusted. Please report this with the workbook."))
@@ -190,7 +196,7 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     id_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
     order = np.lexsort((svc.period, svc.fund, id_rank[svc.provider])) if len(svc.fee) else \
         np.zeros(0, np.int64)
-    rates = {int(r): Decimal(fmt_rate(int(r))) for r in np.unique(svc.rate)}
+    rates = {int(r): Decimal(fmt_rate(int(r))) for r in arrays.unique(svc.rate)}
     pay = Columns({
         "provider_id": ids[svc.provider[order]],
         "fund": funds[svc.fund[order]],
@@ -239,13 +245,13 @@ def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
     findings = C.split_findings(book, grid, pers, fees, svc_rows)
     # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
     acc = Columns({
-        "fund": [grid.funds[i] for i in fees.fund],
-        "period_start": [pers[k][0] for k in fees.period],
-        "period_end": [pers[k][1] for k in fees.period],
+        "fund": np.array(grid.funds, object)[fees.fund],
+        "period_start": np.array([a for a, _ in pers], object)[fees.period],
+        "period_end": np.array([b for _, b in pers], object)[fees.period],
         "days": fees.days.astype(int),
-        "average_daily_net_assets": [cents_to_decimal(c) for c in fees.adna],
-        "plan_fee": [cents_to_decimal(c) for c in fees.fee],
-        "service_fees": [cents_to_decimal(c) for c in svc_rows],
+        "average_daily_net_assets": cents_column(fees.adna),
+        "plan_fee": cents_column(fees.fee),
+        "service_fees": cents_column(svc_rows),
         "asset_based_sales_charge": cents_column(fees.fee - svc_rows),
     }, ACCRUAL_COLUMNS)
     return acc, pay, pmt, kinds, findings

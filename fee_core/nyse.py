@@ -2,7 +2,7 @@
 
 Building the calendar costs about a third of a second (import and construction), which would
 dominate a small ``fee12b1 compute``; the sessions are therefore kept in a small cache file
-(``~/.cache/fee12b1``, or ``$FEE12B1_CACHE``) keyed on the installed exchange_calendars version
+(``~/.cache/fee12b1``, or ``$FEE12B1_CACHE``; int32 day numbers) keyed on the installed exchange_calendars version
 and the month, and rebuilt from exchange_calendars whenever either changes.
 """
 from __future__ import annotations
@@ -17,14 +17,33 @@ import numpy as np
 FIRST_YEAR = 1990
 
 
-def _cache_file() -> Path | None:
+def _calendars_version() -> str | None:
+    """exchange_calendars' installed version, read from its ``.dist-info`` folder beside the
+    package (importlib.metadata would cost ~20 ms of import and search on every run)."""
+    from importlib.util import find_spec
     try:
+        spec = find_spec("exchange_calendars")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    pkg = Path(list(spec.submodule_search_locations)[0])
+    found = sorted(pkg.parent.glob("exchange_calendars-*.dist-info"))
+    if len(found) == 1:
+        return found[0].name[len("exchange_calendars-"):-len(".dist-info")]
+    try:                       # none or several: ask the slow, authoritative way
         from importlib.metadata import version
-        ver = version("exchange-calendars")
+        return version("exchange-calendars")
     except Exception:
         return None
+
+
+def _cache_file() -> Path | None:
+    ver = _calendars_version()
+    if ver is None:
+        return None
     base = os.environ.get("FEE12B1_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "fee12b1")
-    return Path(base) / f"xnys-{ver}-{FIRST_YEAR}-{date.today():%Y%m}.npy"
+    return Path(base) / f"xnys-{ver}-{FIRST_YEAR}-{date.today():%Y%m}.days"
 
 
 def _from_exchange_calendars() -> np.ndarray:
@@ -37,23 +56,31 @@ def _from_exchange_calendars() -> np.ndarray:
     return cal.sessions.values.astype("datetime64[D]")
 
 
+def _read_cache(path: Path) -> np.ndarray | None:
+    """The cache file: the sessions as little-endian int32 days since 1970-01-01, strictly
+    increasing (anything else is ignored and rebuilt)."""
+    try:
+        days = np.fromfile(path, dtype="<i4")
+    except (OSError, ValueError):
+        return None
+    if len(days) <= 1000 or not bool((days[1:] > days[:-1]).all()):
+        return None
+    return days.astype("datetime64[D]")
+
+
 @lru_cache(maxsize=1)
 def _sessions() -> np.ndarray:
     path = _cache_file()
     if path is not None and path.exists():
-        try:
-            s = np.load(path, allow_pickle=False)
-            if s.dtype == np.dtype("datetime64[D]") and len(s) > 1000:
-                return s
-        except (OSError, ValueError):
-            pass
+        s = _read_cache(path)
+        if s is not None:
+            return s
     s = _from_exchange_calendars()
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                np.save(fh, s, allow_pickle=False)
+            s.astype("int64").astype("<i4").tofile(tmp)
             os.replace(tmp, path)
         except OSError:
             pass          # an unwritable cache only costs time

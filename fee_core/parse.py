@@ -547,10 +547,12 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
             vals, ok = per_header[h]
             col = t.columns[h]
             # cells that hold something that is not a number
+            not_number = np.zeros(n, bool)
             for k in np.nonzero(~ok)[0]:
                 v = col[k]
                 if v is None or v == "":
                     continue
+                not_number[k] = True
                 try:
                     as_decimal(v)
                     p = CellProblem("cell.not_a_number", f"'{v}' is not a number")
@@ -558,8 +560,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
                     p = e
                 findings.append(error(p.code, r.loc(int(k), h), f"{h}: {p.message}."))
             v_idx, ok_idx = vals[idx], ok[idx]
-            filled = np.array([col[k] not in (None, "") for k in idx], bool)
-            invalid[:, j] |= filled & ~ok_idx
+            invalid[:, j] |= not_number[idx]
             neg = ok_idx & (v_idx <= 0)
             for k in np.nonzero(neg)[0][:50]:
                 i = int(idx[k])
@@ -588,7 +589,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
                                       f"({', '.join(headers)}); keep one column."))
             values[:, j] = np.where(use & ~present[:, j], units, values[:, j])
             present[:, j] |= use
-    rows = np.array([t.excel_row(int(i)) for i in idx], np.int64)
+    rows = t.excel_row(idx.astype(np.int64))
     return Nav(kept_dates, funds, values, present, rows, tuple(columns), t.sheet, t.name, invalid)
 
 

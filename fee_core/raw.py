@@ -48,8 +48,8 @@ class RawTable:
     def n_rows(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
 
-    def excel_row(self, i: int) -> int:
-        """The Excel row number of data row ``i`` (0-based)."""
+    def excel_row(self, i):
+        """The Excel row number of data row ``i`` (0-based; or an integer array of them)."""
         return self.header_row + 1 + i
 
     def column_index(self, header: str) -> int:

@@ -132,6 +132,7 @@ class _Reader:
         self.path = path
         self.findings = findings
         self.loc = Location(file=path)
+        self.kept: dict[str, bytes] = {}       # verified sheet XML, for the error-cell scan
 
     # -- helpers
     def refuse(self, code: str, message: str, **where) -> _Refused:
@@ -428,11 +429,16 @@ class _Reader:
         by_sheet: dict[str, list[_TableDef]] = {}
         for td in defs:
             by_sheet.setdefault(td.sheet, []).append(td)
-        # verify each sheet part before calamine parses it (prolog DTD, true size)
+        # verify each sheet part before calamine parses it (prolog DTD, true size); a part of
+        # up to _KEEP_BYTES is kept for the error-cell scan, which then needs no second inflation
+        kept: dict[str, bytes] = {}
         for tds in by_sheet.values():
             part = tds[0].sheet_part
             self._check_prolog(part)
-            self._verify_size(part)
+            data = self._verify_size(part, keep=self._member(part).file_size <= _KEEP_BYTES)
+            if data:
+                kept[part] = data
+        self.kept = kept
         try:
             import python_calamine
         except ImportError as exc:  # pragma: no cover - an installation problem
@@ -457,19 +463,21 @@ class _Reader:
                     table, specials = self._build_table(td, grid, specials)
                     tables[td.name] = table
                 del grid
+                self.kept.pop(tds[0].sheet_part, None)
         return tables
 
-    def _verify_size(self, part: str) -> None:
+    def _verify_size(self, part: str, keep: bool = False) -> bytes:
+        """Inflate ``part`` to check its true size; its bytes if ``keep``, else b''."""
         info = self._member(part)
         try:
-            _inflate(self.fh, info, discard=True)
+            return _inflate(self.fh, info, discard=not keep)
         except _ZipLie as exc:
             raise self.refuse("book.too_large" if exc.too_big else "book.corrupt",
                               f"the part {part!r} {exc}; the file is damaged or crafted to "
                               "exhaust memory, and is not read")
 
     def _specials(self, part: str, sheet: str) -> dict:
-        data = self._read_member(part)
+        data = self.kept.pop(part, None) or self._read_member(part)
         try:
             return _scan_special_cells(data)
         except ValueError as exc:
@@ -613,6 +621,8 @@ def _zip_entry_count(fh, size: int) -> int | None:
 
 _CHUNK = 1 << 20
 _OUT_CHUNK = 16 << 20
+_HEAD_CHUNK = 16 << 10
+_KEEP_BYTES = 64 << 20                      # a sheet part kept after its check
 
 
 def _member_data_offset(fh, info: zipfile.ZipInfo) -> int:
@@ -652,15 +662,18 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None = None, discard: bool =
     parts: list[bytes] = []
     produced = 0
     cap = declared if head is None else min(head, declared)
+    # a head read feeds small chunks and asks for no more than it wants: the prolog of a
+    # 100 MB sheet costs microseconds, not the whole inflation
+    in_chunk, out_chunk = (_CHUNK, _OUT_CHUNK) if head is None else (_HEAD_CHUNK, max(cap, 1))
     try:
         while remaining > 0 and not d.eof:
-            chunk = fh.read(min(_CHUNK, remaining))
+            chunk = fh.read(min(in_chunk, remaining))
             if not chunk:
                 raise _ZipLie("is truncated")
             remaining -= len(chunk)
             buf = chunk
             while buf and not d.eof:
-                out = d.decompress(buf, _OUT_CHUNK)
+                out = d.decompress(buf, out_chunk)
                 produced += len(out)
                 if produced > declared:
                     raise _ZipLie(f"unpacks to more than the {declared:,} bytes its zip header "
