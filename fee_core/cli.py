@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -196,7 +197,6 @@ def _requested(argv) -> str | None:
 
 
 def main(argv=None) -> int:
-    import os
     if os.environ.get("FEE12B1_DEBUG"):
         import logging
         logging.basicConfig(level=logging.DEBUG)
@@ -215,5 +215,23 @@ def main(argv=None) -> int:
         raise
 
 
+def entry() -> None:
+    """The ``fee12b1`` command: ``main``, then leave without the interpreter's teardown.
+
+    Freeing numpy's and the engine's modules at exit costs ~20 ms, a tenth of a whole
+    ``fee12b1 compute``.  By the time ``main`` returns every output file is written, fsync'd
+    and closed, so nothing is lost by skipping it: atexit handlers are run and the standard
+    streams flushed first.  An exception leaves the normal way (traceback, teardown)."""
+    rc = main()
+    import atexit
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:          # e.g. a closed pipe: let Python report it as usual
+        sys.exit(rc)
+    os._exit(rc)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -95,23 +95,33 @@ def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
             out = np.zeros(ngroups, np.int64)
             np.add.at(out, group, day_cents)
             return out
-        # one term per (fund, period, year, rate) with the exact int64 sum of NA
-        sub = np.lexsort((w, yr, fp))
-        k = np.stack([fp[sub], yr[sub], w[sub]])
-        brk = np.ones(len(sub), bool)
-        brk[1:] = (k[:, 1:] != k[:, :-1]).any(axis=0)
+        # one term per run of days with the same (fund, period, year, rate), carrying the
+        # exact int64 sum of NA; the days are in (fund, day) order, so a run is contiguous (a
+        # rate that comes back later in the period starts another term: the sum is the same)
+        if not len(fp):
+            return np.zeros(ngroups, np.int64)
+        brk = np.empty(len(fp), bool)
+        brk[0] = True
+        brk[1:] = (fp[1:] != fp[:-1]) | (yr[1:] != yr[:-1]) | (w[1:] != w[:-1])
         b = np.nonzero(brk)[0]
-        s_na = np.add.reduceat(na[sub], b) if len(sub) else np.zeros(0, np.int64)
-        return cents_of_terms(group[sub][b], s_na, w[sub][b], y[sub][b], ngroups)
+        s_na = np.add.reduceat(na, b)
+        return cents_of_terms(group[b], s_na, w[b], y[b], ngroups)
 
     fee = fee_cents(r)
     # the asset-based sales charge limit: cap × Σ NA/Y over the in-plan days, same rounding
     limit = fee_cents(np.full(len(r), absc_cap_units, np.int64))
-    # ADNA: exact sum over the group (Python ints guard against overflow), half up to cents
-    tot = np.zeros(ngroups, object)
-    np.add.at(tot, group, na.astype(object))
-    adna = np.array([div_half_up(int(t), int(n) * (AMOUNT_SCALE // 100)) for t, n in zip(tot, days)],
-                    np.int64) if ngroups else np.zeros(0, np.int64)
+    # ADNA: exact sum over the group, half up to cents; int64 while no sum can overflow it,
+    # Python ints otherwise (a multi-year period of trillion-dollar assets)
+    if not ngroups:
+        adna = np.zeros(0, np.int64)
+    elif int(na.max()) * int(days.max()) < 2 ** 62:
+        starts = np.nonzero(np.r_[True, group[1:] != group[:-1]])[0]   # group is sorted
+        adna = div_half_up_array(np.add.reduceat(na, starts), days * (AMOUNT_SCALE // 100))
+    else:
+        tot = np.zeros(ngroups, object)
+        np.add.at(tot, group, na.astype(object))
+        adna = np.array([div_half_up(int(t), int(n) * (AMOUNT_SCALE // 100))
+                         for t, n in zip(tot, days)], np.int64)
     return PlanFees(keys // n_p, keys % n_p, days, adna, fee, limit)
 
 

@@ -7,7 +7,6 @@ to it when it is equal; or a former name listed in Fund Names; or equal after no
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -94,7 +93,8 @@ class NameResolver:
         keys = {normalise(c, self.brands): c for c in self.canonical}
         for old, new in self.former.items():
             keys.setdefault(normalise(old, self.brands), old)
-        near = difflib.get_close_matches(key, list(keys), n=n, cutoff=0.6)
+        from difflib import get_close_matches  # only when a name is unknown
+        near = get_close_matches(key, list(keys), n=n, cutoff=0.6)
         return tuple(keys[k] for k in near)
 
 

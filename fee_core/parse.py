@@ -6,7 +6,6 @@ table; the two large tables (NAV, Provider Assets) take a vectorised path.
 """
 from __future__ import annotations
 
-import difflib
 import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -713,7 +712,8 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
         rows = np.nonzero((codes == k) & good)[0]
         if len(rows) == 0:
             continue
-        near = difflib.get_close_matches(pid, sorted(known), n=3, cutoff=0.5)
+        from difflib import get_close_matches  # only when a name is unknown
+        near = get_close_matches(pid, sorted(known), n=3, cutoff=0.5)
         findings.append(error("provider.unknown", r.loc(int(rows[0]), "Provider ID"),
                               f"Provider ID '{pid}' is not in the Providers table ({len(rows)} "
                               f"row(s)).{did_you_mean(near)} Add the provider or correct the ID."))
@@ -766,7 +766,8 @@ def parse_expenses(t: RawTable | None, date1904: bool, resolver: NameResolver,
             if d is None or not cat or amt is None:
                 continue
             if cat not in contract.EXPENSE_CATEGORIES:
-                near = difflib.get_close_matches(cat, contract.EXPENSE_CATEGORIES, n=2, cutoff=0.5)
+                from difflib import get_close_matches  # only when a name is unknown
+                near = get_close_matches(cat, contract.EXPENSE_CATEGORIES, n=2, cutoff=0.5)
                 findings.append(error("expense.bad_category", r.loc(i, "Category"),
                                       f"Category '{cat}' is not a purpose listed in plan FIFTH "
                                       f"({'; '.join(contract.EXPENSE_CATEGORIES)}).{did_you_mean(near)}"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import subprocess
 import sys
 from datetime import date
@@ -134,3 +135,25 @@ def test_compute_does_not_import_pandas(sample, tmp_path):
             "print(rc, 'pandas' in sys.modules, 'openpyxl' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip().splitlines()[-1] == "0 False False", r.stderr
+
+
+def test_command_exit_skips_teardown_but_loses_nothing(sample, tmp_path):
+    """`entry` leaves with os._exit after main: the exit code, every byte piped to stdout,
+    the CSV files and atexit handlers must all survive it."""
+    out_proc, out_main = tmp_path / "p", tmp_path / "m"
+    r = subprocess.run([sys.executable, "-m", "fee_core", "compute", str(sample), "--csv", str(out_proc)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert main(["compute", str(sample), "--csv", str(out_main)]) == 0
+    for n in ("accruals.csv", "payouts.csv", "payments.csv", "checks.csv"):
+        assert (out_proc / n).read_bytes() == (out_main / n).read_bytes()
+    # a long report through a pipe arrives whole (json parses only if complete)
+    r = subprocess.run([sys.executable, "-m", "fee_core", "check", str(sample), "--format", "json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and len(json.loads(r.stdout)) > 10
+    # usage errors keep their exit code; atexit handlers still run
+    code = ("import atexit, sys; atexit.register(lambda: print('atexit ran')); "
+            "sys.argv = ['fee12b1', 'compute', 'missing.xlsx', '--csv', 'o']; "
+            "from fee_core.cli import entry; entry()")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 2 and r.stdout.strip() == "atexit ran", (r.stdout, r.stderr)

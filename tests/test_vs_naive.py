@@ -90,3 +90,22 @@ def test_random_books_match_naive(tmp_path_factory, t, by):
                       {"Setting": "Period End", "Value": date(2004, 12, 31)}]
     write_input_workbook(path, t)
     compare(path, by)
+
+
+def test_trillion_scale_whole_period_matches_naive(tmp_path):
+    """ADNA over two years of ~$900 billion: the sums pass int64's safe range, so the engine
+    takes its Python-integer path; the figures still equal the naive reference's."""
+    from tests.books import sessions
+    from tests.test_properties import END, FUNDS, base_tables
+    t = base_tables(funds=((FUNDS[0], date(2002, 12, 1)),))
+    t["Settings"] = [{"Setting": "Period Start", "Value": date(2003, 1, 1)},
+                     {"Setting": "Period End", "Value": date(2004, 12, 31)}]
+    t["NAV"] = [{"Date": d, FUNDS[0]: 900_000_000_000.0 + k * 12_345.67}
+                for k, d in enumerate(sessions(date(2002, 11, 20), END))]
+    t["Providers"], t["ProviderAssets"] = [], []
+    path = tmp_path / "big.xlsx"
+    write_input_workbook(path, t)
+    book, _ = load(path)
+    assert int(book.nav.values.max()) * 731 >= 2 ** 62      # the case this test is for
+    res = compare(path, "period")
+    assert res.accruals["days"].tolist() == [731]
