@@ -147,6 +147,15 @@ def _empty_service() -> ServiceFees:
     return ServiceFees(z, z, z, z, z, z, np.zeros(0, bool), z)
 
 
+def _day_offsets(days: list, day0: np.datetime64, missing: int) -> np.ndarray:
+    """Dates (or None) -> int64 days after ``day0``; ``missing`` for None."""
+    arr = np.array([missing if d is None else 0 for d in days], np.int64)
+    have = np.array([d is not None for d in days], bool)
+    if have.any():
+        arr[have] = (np.array([d for d in days if d is not None], "datetime64[D]") - day0).astype(np.int64)
+    return arr
+
+
 def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     """SPEC §4 rules 4-5: per provider, fund and period, Σ over days of
     min(provider rate, cap, r(f,d)) × A(p,f,d) / Y(d) inside the provider's dates, rounded
@@ -162,8 +171,8 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     pr = np.array([rate_units(p.rate) for p in providers], np.int64)
     ceil_ = np.minimum(pr, cap)
     big = 1 << 40
-    p_lo = np.array([(d64(p.start) - day0).astype(int) if p.start else -big for p in providers], np.int64)
-    p_hi = np.array([(d64(p.end) - day0).astype(int) if p.end else big for p in providers], np.int64)
+    p_lo = _day_offsets([p.start for p in providers], day0, -big)
+    p_hi = _day_offsets([p.end for p in providers], day0, big)
 
     prov = pa["pidx"]
     fund = pa["fidx"]
@@ -226,8 +235,13 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     fe = np.where(valid, fe, -1)
 
     # per (fund, ceiling) combo: the distinct daily rates min(c, r) and their prefix counts
-    combo_key = sf * (cap + 1) + ceil_[sp]
-    ckeys, combo = np.unique(combo_key, return_inverse=True)
+    # (dense codes and a bincount: the combos are few, the segments a million)
+    ceil_vals, ceil_code = np.unique(ceil_, return_inverse=True)          # per provider
+    dense = sf * len(ceil_vals) + ceil_code.reshape(-1)[sp]
+    present = np.bincount(dense, minlength=F * len(ceil_vals)) > 0
+    combo = (np.cumsum(present) - 1)[dense]
+    ckeys = np.nonzero(present)[0]
+    ckeys = (ckeys // len(ceil_vals)) * (cap + 1) + ceil_vals[ckeys % len(ceil_vals)]
     slot_vals: list[list[int]] = []
     prefix_rows: list[np.ndarray] = []
     slot_index: list[list[int]] = []
@@ -306,23 +320,29 @@ def payments(book: Book, sf: ServiceFees, pers) -> list[tuple]:
     P = len(book.providers)
     tot = np.zeros((P, n_p), np.int64)
     np.add.at(tot, (sf.provider, sf.period), sf.fee)
-    out = []
-    for i, p in enumerate(book.providers):
-        fees = tot[i]
-        nz = np.nonzero(fees)[0]
-        if len(nz) == 0:
-            continue
-        minimum = minimum_cents(p)
-        carried = 0
-        for k in range(int(nz[0]), n_p):
-            due = int(fees[k]) + carried
-            if due >= minimum:
-                out.append((i, k, int(fees[k]), carried, due, 0))
-                carried = 0
-            else:
-                out.append((i, k, int(fees[k]), carried, 0, due))
-                carried = due
-    return out
+    if P == 0 or n_p == 0:
+        return []
+    minimum = np.array([minimum_cents(p) for p in book.providers], np.int64)
+    # a provider's rows start at its first period with a fee; all providers step together
+    # through the periods (the carry is sequential in time, independent across providers)
+    nonzero = tot != 0
+    first = np.where(nonzero.any(axis=1), nonzero.argmax(axis=1), n_p)
+    active = np.arange(n_p)[None, :] >= first[:, None]
+    carried_in = np.zeros((P, n_p), np.int64)
+    payable = np.zeros((P, n_p), np.int64)
+    carried_out = np.zeros((P, n_p), np.int64)
+    carried = np.zeros(P, np.int64)
+    for k in range(n_p):
+        due = tot[:, k] + carried
+        pay = due >= minimum
+        carried_in[:, k] = carried
+        payable[:, k] = np.where(pay, due, 0)
+        carried = np.where(pay, 0, due)
+        carried_out[:, k] = carried
+        carried = np.where(active[:, k], carried, 0)   # nothing is due before the first fee
+    i, k = np.nonzero(active)                            # provider-major, then period
+    return list(zip(i.tolist(), k.tolist(), tot[i, k].tolist(), carried_in[i, k].tolist(),
+                    payable[i, k].tolist(), carried_out[i, k].tolist()))
 
 
 def minimum_cents(p: Provider) -> int:

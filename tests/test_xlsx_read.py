@@ -453,3 +453,26 @@ def test_dtd_hidden_behind_a_long_comment_is_refused(nav_book, tmp_path):
 def test_malformed_workbook_xml_is_corrupt(nav_book, tmp_path):
     p = rewrite_zip(nav_book, tmp_path / "broken.xlsx", replace={"xl/workbook.xml": b"<workbook"})
     refused(p, "book.corrupt")
+
+
+def test_collector_pause_is_undone_on_success_and_refusal(nav_book, tmp_path, monkeypatch):
+    """The reader pauses the cyclic garbage collector while calamine's rows pile up; it must
+    come back on whatever way the read ends, and stay off if the caller had turned it off."""
+    import gc
+    assert gc.isenabled()
+    book, _ = read_workbook(nav_book)
+    assert book.tables and gc.isenabled()
+
+    def broken_sheet(self, wb, by_sheet):
+        assert not gc.isenabled()            # paused during the sheet reads
+        raise self.refuse("book.corrupt", "sheet cannot be read")
+    monkeypatch.setattr(xlsx_read._Reader, "_sheets_to_tables", broken_sheet)
+    book, findings = read_workbook(nav_book)
+    assert [f.code for f in findings] == ["book.corrupt"] and gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.undo()
+        read_workbook(nav_book)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
