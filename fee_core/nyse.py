@@ -2,8 +2,9 @@
 
 Building the calendar costs about a third of a second (import and construction), which would
 dominate a small ``fee12b1 compute``; the sessions are therefore kept in a small cache file
-(``~/.cache/fee12b1``, or ``$FEE12B1_CACHE``; int32 day numbers) keyed on the installed exchange_calendars version
-and the month, and rebuilt from exchange_calendars whenever either changes.
+of int32 day numbers (``~/.cache/fee12b1``, or ``$FEE12B1_CACHE``) keyed on the installed
+exchange_calendars version and the month, and rebuilt from exchange_calendars whenever either
+changes.
 """
 from __future__ import annotations
 
