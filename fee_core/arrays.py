@@ -9,15 +9,23 @@ from __future__ import annotations
 import numpy as np
 
 
+def run_starts(*keys: np.ndarray) -> np.ndarray:
+    """Where a run of equal key tuples begins: True at 0 and wherever any of the equal-length
+    ``keys`` differs from the element before (sorted keys: the first of each distinct value)."""
+    n = len(keys[0])
+    first = np.empty(n, bool)
+    if n:
+        first[0] = True
+        first[1:] = False
+        for k in keys:
+            first[1:] |= k[1:] != k[:-1]
+    return first
+
+
 def unique(a: np.ndarray) -> np.ndarray:
     """The distinct values of ``a``, sorted (``numpy.unique(a)``)."""
     s = np.sort(np.asarray(a).ravel())
-    if len(s) < 2:
-        return s
-    keep = np.empty(len(s), bool)
-    keep[0] = True
-    np.not_equal(s[1:], s[:-1], out=keep[1:])
-    return s[keep]
+    return s[run_starts(s)]
 
 
 def isin_sorted(a: np.ndarray, table: np.ndarray) -> np.ndarray:

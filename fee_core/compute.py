@@ -100,10 +100,7 @@ def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
         # rate that comes back later in the period starts another term: the sum is the same)
         if not len(fp):
             return np.zeros(ngroups, np.int64)
-        brk = np.empty(len(fp), bool)
-        brk[0] = True
-        brk[1:] = (fp[1:] != fp[:-1]) | (yr[1:] != yr[:-1]) | (w[1:] != w[:-1])
-        b = np.nonzero(brk)[0]
+        b = np.nonzero(arrays.run_starts(fp, yr, w))[0]
         s_na = np.add.reduceat(na, b)
         return cents_of_terms(group[b], s_na, w[b], y[b], ngroups)
 
@@ -115,7 +112,7 @@ def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
     if not ngroups:
         adna = np.zeros(0, np.int64)
     elif int(na.max()) * int(days.max()) < 2 ** 62:
-        starts = np.nonzero(np.r_[True, group[1:] != group[:-1]])[0]   # group is sorted
+        starts = np.nonzero(arrays.run_starts(group))[0]   # group is sorted
         adna = div_half_up_array(np.add.reduceat(na, starts), days * (AMOUNT_SCALE // 100))
     else:
         tot = np.zeros(ngroups, object)
@@ -192,7 +189,7 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     # coverage segments: row ∩ period ∩ calendar year
     pid_of_day, pstarts = _period_index(grid, pers)
     yr = _year_index(grid)
-    ystarts = np.nonzero(np.r_[True, yr[1:] != yr[:-1]])[0]
+    ystarts = np.nonzero(arrays.run_starts(yr))[0]
     B = arrays.unique(np.r_[pstarts, ystarts])
     Bnext = np.r_[B[1:], D]
     k0 = np.searchsorted(B, s, side="right") - 1
@@ -214,7 +211,7 @@ def service_fees(grid: Grid, book: Book, pers, rounding: str) -> ServiceFees:
     order = np.argsort(gkey, kind="stable")
     gkey = gkey[order]
     ss, se, sp, sf, sa, sy, ndays = (x[order] for x in (ss, se, sp, sf, sa, sy, ndays))
-    first = np.r_[True, gkey[1:] != gkey[:-1]]
+    first = arrays.run_starts(gkey)
     starts = np.nonzero(first)[0]
     group = np.cumsum(first) - 1
     keys = gkey[starts]

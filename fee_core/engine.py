@@ -182,6 +182,11 @@ def run_payouts(book: Book, findings: list[Finding], start: date | None = None,
     return run(book, findings, start, end, by, need_nav=False)
 
 
+def _period_bounds(pers) -> tuple[np.ndarray, np.ndarray]:
+    """The periods' first and last days as object arrays (indexed by period index)."""
+    return np.array([a for a, _ in pers], object), np.array([b for _, b in pers], object)
+
+
 def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     """(payouts, payments, service fees by provider kind, ServiceFees) for periods ``by``."""
     st = book.settings
@@ -190,8 +195,7 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     provs = book.providers
     ids = np.array([p.id for p in provs], object)
     funds = np.array(grid.funds, object)
-    p_start = np.array([a for a, _ in pers], object)
-    p_end = np.array([b for _, b in pers], object)
+    p_start, p_end = _period_bounds(pers)
     # rows in order: provider ID (text), fund (Schedule A order), period
     id_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
     order = np.lexsort((svc.period, svc.fund, id_rank[svc.provider])) if len(svc.fee) else \
@@ -243,11 +247,12 @@ def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
     np.add.at(svc_fp, svc.fund * n_p + svc.period, svc.fee)
     svc_rows = svc_fp[fees.fund * n_p + fees.period]
     findings = C.split_findings(book, grid, pers, fees, svc_rows)
+    p_start, p_end = _period_bounds(pers)
     # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
     acc = Columns({
         "fund": np.array(grid.funds, object)[fees.fund],
-        "period_start": np.array([a for a, _ in pers], object)[fees.period],
-        "period_end": np.array([b for _, b in pers], object)[fees.period],
+        "period_start": p_start[fees.period],
+        "period_end": p_end[fees.period],
         "days": fees.days.astype(int),
         "average_daily_net_assets": cents_column(fees.adna),
         "plan_fee": cents_column(fees.fee),

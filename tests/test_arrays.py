@@ -24,3 +24,11 @@ def test_setdiff_is_numpys(a, b):
 @given(ints, ints)
 def test_isin_sorted_is_numpys(a, b):
     assert np.array_equal(arrays.isin_sorted(a, np.unique(b)), np.isin(a, b))
+
+
+@given(ints, ints)
+def test_run_starts_marks_each_change_of_the_key_tuple(a, b):
+    b = np.resize(b, len(a)) if len(b) else np.zeros(len(a), np.int64)
+    got = arrays.run_starts(a, b)
+    want = [i == 0 or (a[i], b[i]) != (a[i - 1], b[i - 1]) for i in range(len(a))]
+    assert got.tolist() == want
