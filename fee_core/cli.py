@@ -184,6 +184,7 @@ COMMAND_MODULES = {
     "publish": "fee_core.xlsx_publish",
     "demo": "fee_core.demo",
     "addin": "addin.vba",
+    "calc-addin": "addin.calc.oxt",
 }
 BUILTIN_COMMANDS = ("template", "check", "compute")
 

@@ -1,0 +1,370 @@
+"""fee12b1 for LibreOffice Calc: the UNO component of the extension (runs inside LibreOffice).
+
+Packed into ``fee12b1.oxt`` as ``fee12b1_calc.py`` by ``addin.calc.oxt``; LibreOffice's Python
+loader runs it.  Two implementations:
+
+* ``Functions`` -- the Calc add-in (service ``com.sun.star.sheet.AddIn``): one method per
+  ``FEE_*`` function of ``functions.json`` (made from ``addin.udfs``), plus ``XAddIn`` (names,
+  descriptions, argument help), ``XCompatibilityNames`` (the Excel names), ``XServiceName``
+  and ``XServiceInfo``.  A call converts Calc's arguments and runs the Excel add-in's own
+  function (``addin.calc.runtime``) from the Python environment recorded in
+  ``environment.json``; if that environment cannot be used, every cell says why
+  (``#fee12b1: ...``).
+* ``ResolveJob`` -- a job run when a document has been loaded: LibreOffice 7.4 does not map
+  add-in names when it imports an ``.xlsx`` (a ``FEE_DAILY(...)`` cell loads as an unknown
+  name, ``#NAME?``), but a formula entered again through the API resolves.  So the job enters
+  again every formula that calls a ``FEE_*`` function, exactly as it reads, and sizes each
+  array formula of a table function (``FEE_ACCRUALS``...) to the table it returns, into empty
+  cells only.  The document's undo list and modified flag are left as they were.
+
+Only the standard library, ``uno`` and the extension's ``pythonpath/fee12b1_calc_env.py`` are
+imported before the environment is checked.
+"""
+import json
+import logging
+import os
+import re
+import threading
+
+import uno
+import unohelper
+from com.sun.star.lang import Locale, XServiceInfo
+from com.sun.star.sheet import LocalizedName, XAddIn, XCompatibilityNames
+from com.sun.star.sheet.CellFlags import FORMULA, STRING, VALUE, DATETIME
+from com.sun.star.lang import XServiceName
+from com.sun.star.task import XJob
+from org.fee12b1.calc import XFunctions
+
+import fee12b1_calc_env as environment
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ADDIN_IMPLEMENTATION = "org.fee12b1.calc.Functions"
+ADDIN_SERVICES = ("com.sun.star.sheet.AddIn", ADDIN_IMPLEMENTATION)
+JOB_IMPLEMENTATION = "org.fee12b1.calc.ResolveJob"
+JOB_SERVICES = ("com.sun.star.task.Job", JOB_IMPLEMENTATION)
+CATEGORY = "Add-In"  # Calc's own category for add-in functions (it has no custom categories)
+CONTENT = VALUE | DATETIME | STRING | FORMULA
+MAX_TEXT = 255
+
+log = logging.getLogger("fee12b1.calc")
+if os.environ.get("FEE12B1_DEBUG"):
+    logging.basicConfig(level=logging.DEBUG)
+
+
+def _load(name):
+    with open(os.path.join(HERE, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+SPECS = _load("functions.json")
+BY_NAME = {f["name"]: f for f in SPECS}
+TABLE_FUNCTIONS = frozenset(f["name"] for f in SPECS
+                            if any(a["kind"] == "table" for a in f["args"]))
+ENVIRONMENT = _load(environment.FILE_NAME)
+
+
+# --------------------------------------------------------------------------- the environment
+class _Runtime:
+    """``addin.calc.runtime`` from the recorded environment, imported once; or the reason why
+    it cannot be, which every cell then shows."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._module = None
+        self._functions = None
+        self.problem = None
+
+    def get(self):
+        with self._lock:
+            if self._module is None and self.problem is None:
+                try:
+                    environment.activate(ENVIRONMENT)
+                    import fee_core
+                    environment.verify_import(ENVIRONMENT, fee_core)
+                    from addin.calc import runtime
+                    from addin.calc.functions import Function
+                    self._functions = {f["name"]: Function.from_json(f) for f in SPECS}
+                    self._module = runtime
+                except environment.Mismatch as e:
+                    self.problem = str(e)
+                except Exception as e:  # e.g. a package missing from the environment
+                    log.exception("loading fee12b1 failed")
+                    self.problem = (f"cannot load fee12b1 from {ENVIRONMENT['prefix']} "
+                                    f"({type(e).__name__}: {e})")
+            return self._module, self._functions
+
+
+RUNTIME = _Runtime()
+
+
+def _clip(text):
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "\u2026"
+
+
+def _null_date(options):
+    from addin.calc.convert import null_date_of
+    d = options.getPropertyValue("NullDate")
+    return null_date_of(d.Year, d.Month, d.Day)
+
+
+def _answer(name, options, args):
+    runtime, functions = RUNTIME.get()
+    if runtime is None:
+        return _clip(f"#fee12b1: {RUNTIME.problem}")
+    try:
+        return runtime.call(functions[name], _null_date(options), args)
+    except Exception as e:  # never a traceback in a cell
+        log.exception("%s failed", name)
+        return _clip(f"#error: {type(e).__name__}: {e}")
+
+
+def _calc(name, options, args):
+    """The answer of function ``name`` for one cell: a table function always answers rows
+    (its IDL result is ``sequence< sequence< any > >``), a problem text as a one-cell table."""
+    answer = _answer(name, options, args)
+    if name in TABLE_FUNCTIONS and not isinstance(answer, tuple):
+        return ((answer,),)
+    return answer
+
+
+def _method(name):
+    def method(self, options, *args):
+        return _calc(name, options, args)
+    method.__name__ = name
+    return method
+
+
+# --------------------------------------------------------------------------- the add-in
+class Functions(unohelper.Base, XFunctions, XAddIn, XCompatibilityNames, XServiceName,
+                XServiceInfo):
+    """The Calc add-in: programmatic names are the Excel names (``FEE_DAILY``)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.locale = Locale("en", "US", "")
+
+    # XLocalizable (base of XAddIn)
+    def setLocale(self, locale):
+        self.locale = locale
+
+    def getLocale(self):
+        return self.locale
+
+    # XAddIn
+    def getProgrammaticFuntionName(self, display_name):  # sic: the UNO method's spelling
+        return display_name.upper() if display_name.upper() in BY_NAME else ""
+
+    def getDisplayFunctionName(self, name):
+        return name if name in BY_NAME else ""
+
+    def getFunctionDescription(self, name):
+        f = BY_NAME.get(name)
+        return f["doc"] if f else ""
+
+    def _arg(self, name, index):
+        f = BY_NAME.get(name)
+        # index 0 is the hidden document argument; the function's own arguments follow
+        if f is None or not 1 <= index <= len(f["args"]):
+            return None
+        return f["args"][index - 1]
+
+    def getDisplayArgumentName(self, name, index):
+        a = self._arg(name, index)
+        return "" if a is None else a["name"] + (" (optional)" if a["optional"] else "")
+
+    def getArgumentDescription(self, name, index):
+        a = self._arg(name, index)
+        return "" if a is None else a["doc"]
+
+    def getProgrammaticCategoryName(self, name):
+        return CATEGORY
+
+    def getDisplayCategoryName(self, name):
+        return CATEGORY
+
+    # XCompatibilityNames: the names Excel users type, for every language
+    def getCompatibilityNames(self, name):
+        if name not in BY_NAME:
+            return ()
+        return (LocalizedName(Locale("en", "US", ""), name),
+                LocalizedName(Locale("", "", ""), name))
+
+    # XServiceName / XServiceInfo
+    def getServiceName(self):
+        return ADDIN_IMPLEMENTATION
+
+    def getImplementationName(self):
+        return ADDIN_IMPLEMENTATION
+
+    def supportsService(self, name):
+        return name in ADDIN_SERVICES
+
+    def getSupportedServiceNames(self):
+        return ADDIN_SERVICES
+
+
+for _f in SPECS:
+    setattr(Functions, _f["name"], _method(_f["name"]))
+
+
+# --------------------------------------------------------------------------- the load job
+CALL = re.compile(r"(?<![\w.])(" + "|".join(re.escape(f["name"]) for f in SPECS) + r")\s*\(",
+                  re.IGNORECASE)
+
+
+def _named(args, name):
+    for a in args:
+        if a.Name == name:
+            return a.Value
+    return None
+
+
+# Excel's one-item structured references (Table[#All]) load from an .xlsx as text that LibreOffice
+# 7.4 does not read back (Table[#all] -> #NAME?); its own spelling of the same is Table[[#All]].
+ITEM = re.compile(r"(?<=[\w.])\[\s*#(all|data|headers|totals|this row)\s*\]", re.IGNORECASE)
+ITEMS = {"all": "#All", "data": "#Data", "headers": "#Headers", "totals": "#Totals",
+         "this row": "#This Row"}
+
+
+def _readable(formula):
+    """A formula's text as LibreOffice reads it back (see ``ITEM``)."""
+    return ITEM.sub(lambda m: f"[[{ITEMS[m.group(1).lower()]}]]", formula)
+
+
+def _calls(formula):
+    """The FEE_ functions a formula calls (upper case)."""
+    return {m.group(1).upper() for m in CALL.finditer(formula or "")}
+
+
+def _formula_cells(doc):
+    """(sheet, column, row, formula) of every formula cell that calls a FEE_ function."""
+    out = []
+    for sheet in doc.Sheets:
+        cells = sheet.queryContentCells(FORMULA)
+        for a in cells.getRangeAddresses():
+            block = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow)
+            for i, row in enumerate(block.getFormulaArray()):
+                for j, formula in enumerate(row):
+                    if _calls(formula):
+                        out.append((sheet, a.StartColumn + j, a.StartRow + i, formula))
+    return out
+
+
+def _array_text(rng):
+    """The formula of an array range as ``setArrayFormula`` takes it: its first cell's formula
+    without the ``{}`` (``getArrayFormula`` separates arguments by ``,``, which
+    ``setArrayFormula`` does not read back)."""
+    text = rng.getCellByPosition(0, 0).getFormula()
+    if text.startswith("{") and text.endswith("}"):
+        text = text[1:-1]
+    return _readable(text)
+
+
+def _is_empty(rng):
+    return not rng.queryContentCells(CONTENT).getRangeAddresses()
+
+
+def _resize_table(sheet, rng, formula):
+    """Enter the array formula of a table function over the size of the table it returns,
+    into empty cells only; returns the range it now covers."""
+    a = rng.getRangeAddress()
+    rng.setArrayFormula("")
+    anchor = sheet.getCellByPosition(a.StartColumn, a.StartRow)
+    inner = formula[1:] if formula.startswith("=") else formula
+    anchor.setFormula(f"=ROWS({inner})*100000+COLUMNS({inner})")
+    size = anchor.getValue() if anchor.getError() == 0 else 0
+    anchor.setFormula("")
+    rows, cols = int(size // 100000), int(size % 100000)
+    target = rng.getCellRangeByPosition(0, 0, 0, 0)
+    if rows >= 1 and cols >= 1:
+        try:
+            candidate = sheet.getCellRangeByPosition(
+                a.StartColumn, a.StartRow, a.StartColumn + cols - 1, a.StartRow + rows - 1)
+        except Exception:  # beyond the sheet's last row or column
+            candidate = None
+        if candidate is not None and _is_empty(candidate):
+            target = candidate
+        else:
+            log.warning("%s: no room for a %dx%d table at %s; entered in one cell",
+                        formula, rows, cols, anchor.AbsoluteName)
+    target.setArrayFormula(formula)
+    return target
+
+
+def resolve_document(doc):
+    """Enter again every FEE_ formula of a loaded spreadsheet (see the module docstring).
+    Returns the number of formulas entered."""
+    if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
+        return 0
+    found = _formula_cells(doc)
+    if not found:
+        return 0
+    modified = doc.isModified()
+    undo = doc.getUndoManager()
+    undo.lock()
+    doc.lockControllers()
+    done = set()
+    count = 0
+    try:
+        for sheet, col, row, formula in found:
+            if (sheet.Name, col, row) in done:
+                continue
+            cell = sheet.getCellByPosition(col, row)
+            cursor = sheet.createCursorByRange(cell)
+            cursor.collapseToCurrentArray()
+            a = cursor.getRangeAddress()
+            if (a.StartColumn, a.StartRow, a.EndColumn, a.EndRow) != (col, row, col, row) or \
+                    cursor.getArrayFormula():
+                array = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn,
+                                                     a.EndRow)
+                text = _array_text(array)
+                if _calls(text) & TABLE_FUNCTIONS:
+                    array = _resize_table(sheet, array, text)
+                else:
+                    array.setArrayFormula(text)
+                b = array.getRangeAddress()
+                for c in range(min(a.StartColumn, b.StartColumn), max(a.EndColumn, b.EndColumn) + 1):
+                    for r in range(min(a.StartRow, b.StartRow), max(a.EndRow, b.EndRow) + 1):
+                        done.add((sheet.Name, c, r))
+            else:
+                cell.setFormula(_readable(formula))
+                done.add((sheet.Name, col, row))
+            count += 1
+    finally:
+        doc.unlockControllers()
+        undo.unlock()
+        if not modified:
+            doc.setModified(False)
+    return count
+
+
+class ResolveJob(unohelper.Base, XJob, XServiceInfo):
+    """Runs ``resolve_document`` on the document of a document-loaded event."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def execute(self, args):
+        env = _named(args, "Environment") or ()
+        doc = _named(env, "Model")
+        if doc is not None:
+            try:
+                n = resolve_document(doc)
+                log.debug("fee12b1: %d formulas entered again in %s", n, doc.getURL())
+            except Exception:
+                log.exception("fee12b1: entering the FEE_ formulas again failed")
+        return ()
+
+    def getImplementationName(self):
+        return JOB_IMPLEMENTATION
+
+    def supportsService(self, name):
+        return name in JOB_SERVICES
+
+    def getSupportedServiceNames(self):
+        return JOB_SERVICES
+
+
+g_ImplementationHelper = unohelper.ImplementationHelper()
+g_ImplementationHelper.addImplementation(Functions, ADDIN_IMPLEMENTATION, ADDIN_SERVICES)
+g_ImplementationHelper.addImplementation(ResolveJob, JOB_IMPLEMENTATION, JOB_SERVICES)

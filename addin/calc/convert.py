@@ -1,0 +1,158 @@
+"""Calc's argument values -> the values the Excel functions receive from xlwings, and back.
+
+What Calc hands an add-in for an ``any`` parameter (``ScInterpreter::ScExternal``):
+
+* a number (``float``) for a number -- and for a date, a time and TRUE/FALSE, which in Calc
+  are numbers: a date is the count of days since the document's *null date* (1899-12-30 for
+  the 1900 date system, 1904-01-01 for the 1904 one), TRUE is 1;
+* a text (``str``); an empty cell referenced alone arrives as ``""``;
+* for a range, a tuple of rows, each a tuple of numbers and texts, an empty cell ``""``;
+* ``None`` for an argument left out;
+* never an error value: Calc does not call the function when a cell it would pass holds an
+  error, and shows its own error instead.
+
+What the Excel functions (``addin.udfs``, called through xlwings) expect: ``None`` for an empty
+cell, ``datetime.datetime`` for a date cell, a list of rows for a range argument.  So this
+module only does what xlwings' cleaning stage does for Excel: empty -> ``None``, the dates of
+date arguments and of the contract's date columns -> ``datetime``, ranges -> lists of rows.
+Every rule and every error text stays in ``addin.udfs``/``addin.convert``/``fee_core``.
+
+Results go back as Calc takes them: numbers as ``float``, dates as serial numbers from the
+document's null date, TRUE/FALSE as booleans (in an array Calc keeps them as TRUE/FALSE), empty
+as ``""``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any, Sequence
+
+from fee_core.contract import SETTINGS, TABLES
+
+from .functions import Function
+
+NULL_DATE_1900 = dt.date(1899, 12, 30)
+NULL_DATE_1904 = dt.date(1904, 1, 1)
+SETTING_DATES = frozenset(k for k, (kind, _) in SETTINGS.items() if kind == "date")
+
+
+# --------------------------------------------------------------------------- Calc -> Excel
+def empty_to_none(v):
+    """Calc's empty cell (``""``) -> ``None``, as xlwings gives for an empty Excel cell."""
+    return None if v == "" else v
+
+
+def serial_to_datetime(v, null_date: dt.date):
+    """A number -> the date it stands for in this document (``datetime`` at midnight, or with
+    its time of day); anything else is returned unchanged so the Excel function reports it."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return v
+    try:
+        return dt.datetime.combine(null_date, dt.time()) + dt.timedelta(days=v)
+    except OverflowError:
+        return v  # far outside any calendar: left as a number, refused as "not a date"
+
+
+def rows(v) -> list[list]:
+    """Any argument as a list of rows of cleaned values (a single value is a 1x1 range)."""
+    if isinstance(v, (tuple, list)):
+        if v and isinstance(v[0], (tuple, list)):
+            return [[empty_to_none(x) for x in r] for r in v]
+        return [[empty_to_none(x) for x in v]]
+    return [[empty_to_none(v)]]
+
+
+def _one(v):
+    """A one-cell argument: its value; a range stays a list of rows (the function refuses it)."""
+    if isinstance(v, (tuple, list)):
+        return rows(v)
+    return empty_to_none(v)
+
+
+def date_columns(table: str, header: Sequence) -> set[int]:
+    """Positions of the date columns of contract table ``table`` in a header row."""
+    spec = TABLES[table]
+    kinds = dict(spec.columns)
+    return {j for j, h in enumerate(header)
+            if isinstance(h, str) and kinds.get(h.strip()) == "date"}
+
+
+def table_rows(table: str, v, null_date: dt.date) -> list[list]:
+    """A table argument (header row first): cleaned, with the serials of its date cells as
+    dates -- the contract's date columns, and in Settings the Value of each date setting."""
+    out = rows(v)
+    if not out:
+        return out
+    dates = date_columns(table, out[0])
+    for r in out[1:]:
+        for j in dates:
+            if j < len(r):
+                r[j] = serial_to_datetime(r[j], null_date)
+    if table == "Settings":
+        header = [h.strip() if isinstance(h, str) else h for h in out[0]]
+        if "Setting" in header and "Value" in header:
+            s, val = header.index("Setting"), header.index("Value")
+            for r in out[1:]:
+                name = r[s].strip() if s < len(r) and isinstance(r[s], str) else None
+                if name in SETTING_DATES and val < len(r):
+                    r[val] = serial_to_datetime(r[val], null_date)
+    return out
+
+
+def excel_args(function: Function, args: Sequence, null_date: dt.date,
+               table_of_argument: dict[str, str]) -> list:
+    """Calc's arguments for ``function`` -> the arguments its Excel function takes.  A trailing
+    argument left out in Calc is passed as ``None`` (the Excel function's default)."""
+    out: list[Any] = []
+    for spec, v in zip(function.args, args):
+        kind = spec.kind
+        if v is None:
+            out.append(None)
+        elif kind == "date":
+            out.append(serial_to_datetime(_one(v), null_date))
+        elif kind == "dates":
+            out.append([[serial_to_datetime(x, null_date) for x in r] for r in rows(v)])
+        elif kind == "range":
+            out.append(rows(v))
+        elif kind == "table":
+            out.append(table_rows(table_of_argument[spec.name], v, null_date))
+        else:
+            out.append(_one(v))
+    return out
+
+
+# --------------------------------------------------------------------------- Excel -> Calc
+def calc_value(v, null_date: dt.date):
+    """One result value as a Calc cell takes it."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, dt.datetime):
+        delta = v - dt.datetime.combine(null_date, dt.time())
+        return delta.days + delta.seconds / 86400
+    if isinstance(v, dt.date):
+        return float((v - null_date).days)
+    if isinstance(v, (int, float)):
+        return float(v) if not (isinstance(v, float) and math.isnan(v)) else ""
+    if isinstance(v, str):
+        return v
+    if hasattr(v, "item"):  # numpy scalar
+        return calc_value(v.item(), null_date)
+    return str(v)
+
+
+def calc_result(v, null_date: dt.date):
+    """A function's answer for Calc: a value, or a tuple of rows (all rows as long as the
+    longest, as Calc's matrices are rectangular)."""
+    if isinstance(v, (list, tuple)):
+        table = [list(r) if isinstance(r, (list, tuple)) else [r] for r in v]
+        width = max((len(r) for r in table), default=0)
+        return tuple(tuple(calc_value(x, null_date) for x in r) + ("",) * (width - len(r))
+                     for r in table)
+    return calc_value(v, null_date)
+
+
+def null_date_of(year: int, month: int, day: int) -> dt.date:
+    """The document's ``NullDate`` property (a ``com.sun.star.util.Date``) as a date."""
+    return dt.date(year, month, day)
