@@ -114,7 +114,11 @@ def column(name: str, v) -> list:
 
 
 def nav_columns(dates, values) -> tuple[list[dt.date], list[Decimal]]:
-    """``nav_dates``/``nav_values`` -> (dates, net assets), rows blank in both dropped.
+    """``nav_dates``/``nav_values`` -> (dates, net assets), rows blank in both dropped, and the
+    rows before a fund's first net assets whose value is blank (a fund column of the NAV table
+    is blank until the fund is in the plan; a day before its first value has no NAV, which the
+    period functions report as "no NAV on or before ...").  A blank value after the first one
+    is an error.
 
     A bad cell is named by its position in the range (row 1 = the range's first cell).
     """
@@ -123,7 +127,7 @@ def nav_columns(dates, values) -> tuple[list[dt.date], list[Decimal]]:
         raise ArgumentError("nav_values", f"{len(vs)} cells but nav_dates has {len(ds)}")
     out_d, out_v = [], []
     for i, (d, v) in enumerate(zip(ds, vs), start=1):
-        if d is None and v is None:
+        if v is None and (d is None or not out_v):
             continue
         try:
             day = to_date("nav_dates", d)

@@ -12,7 +12,8 @@ Steps (``{"do": ...}``):
   (value: number or text as Calc holds it; formula ``""`` for a constant; error: Calc's error
   code, 0 for none) and ``arrays``: ``{sheet: {"A5": "A5:F30"}}`` for every array formula;
 * ``set`` ``sheet`` ``cell`` ``formula`` [``array``: range] -- enter a formula;
-* ``value`` ``sheet`` ``cell`` -- one cell's ``[value, formula, error, shown text]``;
+* ``value`` ``sheet`` ``cell`` -- one cell's ``[value, formula, error, shown text]`` (value: the
+  number or text the cell holds, ``""`` for an error);
 * ``store`` ``path`` ``filter`` -- save a copy (``storeToURL``);
 * ``functions`` [``names``] -- Calc's function list entries (``FunctionDescriptions``):
   name, description, category, arguments (name, description, optional);
@@ -169,8 +170,8 @@ def run(job):
                     sheet.getCellRangeByName(step["cell"]).setFormula(step["formula"])
             elif do == "value":
                 cell = doc.Sheets.getByName(step["sheet"]).getCellRangeByName(step["cell"])
-                res = [cell.getValue() if cell.getType().value == "VALUE" else cell.getString(),
-                       cell.getFormula(), cell.getError(), cell.getString()]
+                value = cell.getDataArray()[0][0]
+                res = [value, cell.getFormula(), cell.getError(), cell.getString()]
             elif do == "store":
                 doc.storeToURL(url(step["path"]), (prop("FilterName", step["filter"]),))
             elif do == "functions":

@@ -144,8 +144,12 @@ def test_bad_input_texts(udfs):
          "#start: no NAV on or before 2000-12-01"),
         (("FEE_PERIOD", 0.0045, dates, ((-1.0,),) + values[1:], JAN1, JAN31),
          "#nav_values: negative net assets"),
+        # a fund column is blank until the fund is in the plan: leading blanks are no NAV ...
         (("FEE_PERIOD", 0.0045, dates, ((None,),) + values[1:], JAN1, JAN31),
-         "#nav_values: row 1: blank, not a number"),
+         "#start: no NAV on or before 2001-01-01"),
+        # ... a blank after the first value is a hole in the data
+        (("FEE_PERIOD", 0.0045, dates, values[:1] + ((None,),) + values[2:], JAN1, JAN31),
+         "#nav_values: row 2: blank, not a number"),
         (("FEE_PERIOD", 0.0045, dates, (("#VALUE!",),) + values[1:], JAN1, JAN31),
          "#nav_values: row 1: Excel error #VALUE!"),
         (("FEE_PERIOD", 0.0045, ((None,),) + dates[1:], values, JAN1, JAN31),

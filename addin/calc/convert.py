@@ -18,12 +18,13 @@ date arguments and of the contract's date columns -> ``datetime``, ranges -> lis
 Every rule and every error text stays in ``addin.udfs``/``addin.convert``/``fee_core``.
 
 Results go back as Calc takes them: numbers as ``float``, dates as serial numbers from the
-document's null date, TRUE/FALSE as booleans (in an array Calc keeps them as TRUE/FALSE), empty
-as ``""``.
+document's null date, TRUE/FALSE as 1/0 (Calc's own booleans are numbers; LibreOffice 7.4 does not
+read a UNO boolean in an array result reliably), empty as ``""``.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any, Sequence
 
@@ -43,9 +44,10 @@ def empty_to_none(v):
 
 
 def serial_to_datetime(v, null_date: dt.date):
-    """A number -> the date it stands for in this document (``datetime`` at midnight, or with
-    its time of day); anything else is returned unchanged so the Excel function reports it."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+    """A number from 1 on -> the date it stands for in this document (``datetime`` at midnight,
+    or with its time of day).  Anything else -- text, and numbers below 1, which are not dates
+    in Excel -- is returned unchanged, so that the Excel function refuses it as "not a date"."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 1:
         return v
     try:
         return dt.datetime.combine(null_date, dt.time()) + dt.timedelta(days=v)
@@ -99,23 +101,52 @@ def table_rows(table: str, v, null_date: dt.date) -> list[list]:
     return out
 
 
+def date_rows(v, null_date: dt.date) -> list[list]:
+    """A range of dates (``nav_dates``), cleaned, serials as dates."""
+    return [[serial_to_datetime(x, null_date) for x in r] for r in rows(v)]
+
+
+def one_date(v, null_date: dt.date):
+    """A one-cell date argument.  Calc passes an empty cell referenced alone as 0, which is no
+    date in either system: it is a blank, as in Excel."""
+    v = _one(v)
+    if isinstance(v, float) and v == 0:
+        return None
+    return serial_to_datetime(v, null_date)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached(convert, v, *more):
+    return convert(v, *more)
+
+
+def _range(convert, v, *more):
+    """``convert(v, ...)`` for a range argument, remembered for the same values: a sheet of
+    cells over one 10-year NAV range converts it once, not once per cell."""
+    try:
+        return _cached(convert, v, *more)
+    except TypeError:  # not hashable (lists): convert every time
+        return convert(v, *more)
+
+
 def excel_args(function: Function, args: Sequence, null_date: dt.date,
                table_of_argument: dict[str, str]) -> list:
-    """Calc's arguments for ``function`` -> the arguments its Excel function takes.  A trailing
-    argument left out in Calc is passed as ``None`` (the Excel function's default)."""
+    """Calc's arguments for ``function`` -> the arguments its Excel function takes.  An argument
+    left out in Calc arrives as ``None`` and stays ``None`` (the Excel function's default).
+    The converted ranges are shared between calls: nothing downstream changes them."""
     out: list[Any] = []
     for spec, v in zip(function.args, args):
         kind = spec.kind
         if v is None:
             out.append(None)
         elif kind == "date":
-            out.append(serial_to_datetime(_one(v), null_date))
+            out.append(one_date(v, null_date))
         elif kind == "dates":
-            out.append([[serial_to_datetime(x, null_date) for x in r] for r in rows(v)])
+            out.append(_range(date_rows, v, null_date))
         elif kind == "range":
-            out.append(rows(v))
+            out.append(_range(rows, v))
         elif kind == "table":
-            out.append(table_rows(table_of_argument[spec.name], v, null_date))
+            out.append(_range(table_rows, table_of_argument[spec.name], v, null_date))
         else:
             out.append(_one(v))
     return out
@@ -127,7 +158,7 @@ def calc_value(v, null_date: dt.date):
     if v is None:
         return ""
     if isinstance(v, bool):
-        return v
+        return 1.0 if v else 0.0
     if isinstance(v, dt.datetime):
         delta = v - dt.datetime.combine(null_date, dt.time())
         return delta.days + delta.seconds / 86400

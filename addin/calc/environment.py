@@ -73,12 +73,16 @@ def compatible(env: dict, here: dict) -> None:
             and want["version"][:2] == here["version"][:2]
             and want["soabi"] == here["soabi"])
     if not same:
+        def py(d):  # the version, or the ABI tag when the versions agree
+            if want["version"][:2] != here["version"][:2]:
+                return _short(d["version"])
+            if want["implementation"] != here["implementation"]:
+                return d["implementation"]
+            return d["soabi"]
         raise Mismatch(
-            f"LibreOffice runs Python {_short(here['version'])} ({here['soabi'] or here['implementation']}) "
-            f"but the extension was built from {name} with Python {_short(want['version'])} "
-            f"({want['soabi'] or want['implementation']}); make a venv with LibreOffice's Python "
-            f"({here['executable'] or 'python3'} -m venv ...), pip install fee12b1 there, run "
-            f"its fee12b1 calc-addin and reinstall the extension")
+            f"LibreOffice runs Python {py(here)}; the extension is for Python {py(want)} "
+            f"({name}). Make a venv with {here['executable'] or 'python3'} -m venv, pip install "
+            f"fee12b1 and run its fee12b1 calc-addin (docs/calc.md)")
 
 
 def activate(env: dict) -> None:
