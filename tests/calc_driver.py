@@ -14,7 +14,8 @@ Steps (``{"do": ...}``):
 * ``set`` ``sheet`` ``cell`` ``formula`` [``array``: range] -- enter a formula;
 * ``value`` ``sheet`` ``cell`` -- one cell's ``[value, formula, error, shown text]`` (value: the
   number or text the cell holds, ``""`` for an error);
-* ``store`` ``path`` ``filter`` -- save a copy (``storeToURL``);
+* ``store`` ``path`` ``filter`` -- save a copy (``storeToURL``, File > Save a Copy);
+* ``save_as`` ``path`` ``filter`` -- File > Save As (``storeAsURL``); ``save`` -- File > Save;
 * ``functions`` [``names``] -- Calc's function list entries (``FunctionDescriptions``):
   name, description, category, arguments (name, description, optional);
 * ``modified`` -- whether the document is modified; ``undo`` -- its undo list's titles;
@@ -174,6 +175,10 @@ def run(job):
                 res = [value, cell.getFormula(), cell.getError(), cell.getString()]
             elif do == "store":
                 doc.storeToURL(url(step["path"]), (prop("FilterName", step["filter"]),))
+            elif do == "save_as":
+                doc.storeAsURL(url(step["path"]), (prop("FilterName", step["filter"]),))
+            elif do == "save":
+                doc.store()
             elif do == "functions":
                 res = functions(ctx, step.get("names"))
             elif do == "modified":

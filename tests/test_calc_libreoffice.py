@@ -570,3 +570,62 @@ def test_a_mismatched_python_is_refused_in_every_cell(user_env, sample):
     finally:
         office.remove()
         shutil.rmtree(bad.parent, ignore_errors=True)
+
+
+def fee_formula_texts(path) -> dict:
+    """{(sheet, address): formula text} of the FEE_ cells of a file, and all formula texts."""
+    wb = openpyxl.load_workbook(path)
+    fee, every = {}, []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                text = getattr(c.value, "text", c.value)
+                if isinstance(text, str) and text.startswith("="):
+                    every.append(text)
+                    if CALL.search(text):
+                        fee[(ws.title, c.coordinate)] = text
+    return fee, every
+
+
+def test_saving_as_xlsx_writes_the_excel_names(office, sample):
+    book = office.file(sample, "saved.xlsx")
+    as_path, copy = office.path("saved-as.xlsx"), office.path("copy.xlsx")
+    res = office.results([{"do": "open", "path": str(book)}, {"do": "save"},
+                          {"do": "store", "path": str(copy), "filter": XLSX},
+                          {"do": "save_as", "path": str(as_path), "filter": XLSX}, {"do": "close"},
+                          {"do": "open", "path": str(as_path)}, {"do": "cells"}])
+    original, _ = fee_formula_texts(sample)
+    for path in (book, as_path):  # File > Save and File > Save As
+        fee, every = fee_formula_texts(path)
+        assert fee == original, path.name  # the very formulas of the template, FEE_ names and all
+        assert not any("ORG.FEE12B1" in f for f in every)
+    # File > Save a Copy (and soffice --convert-to) keep LibreOffice's internal names
+    fee, _ = fee_formula_texts(copy)
+    assert fee and all("ORG.FEE12B1.CALC.FUNCTIONS.FEE_" in f for f in fee.values())
+    # the saved file computes again when opened
+    assert check_sheet_figures(as_path, res[-1], dt.date(1899, 12, 30))["single"] > 300
+
+
+def test_a_read_only_file_computes_too(office, sample):
+    book = office.file(sample, "readonly.xlsx")
+    os.chmod(book, 0o444)
+    res = office.results([{"do": "open", "path": str(book)}, {"do": "cells"}])
+    assert check_sheet_figures(sample, res[1], dt.date(1899, 12, 30))["table_rows"] > 300
+
+
+def test_upgrade_then_remove(user_env, sample):
+    office = CalcOffice.create(None, user_env[1])
+    try:
+        office.add_extension(user_env[1])  # installing again replaces it (an upgrade)
+        assert office.extensions().count("Identifier: org.fee12b1.calc") == 1
+        book = office.file(sample)
+        res = office.results([{"do": "open", "path": str(book)},
+                              {"do": "value", "sheet": "Summary", "cell": "H5"}])
+        assert res[1][2] == 0 and isinstance(res[1][0], float)
+        office.remove_extension()
+        assert "org.fee12b1.calc" not in office.extensions()
+        res = office.results([{"do": "open", "path": str(book)},
+                              {"do": "value", "sheet": "Summary", "cell": "H5"}])
+        assert res[1][2] == NAME_ERROR
+    finally:
+        office.remove()

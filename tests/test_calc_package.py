@@ -76,9 +76,11 @@ def test_package_contents(package, specs):
     comps = ET.fromstring(z.read("fee12b1_calc.components"))
     impls = {i.get("name"): [s.get("name") for s in i] for c in comps for i in c}
     assert "com.sun.star.sheet.AddIn" in impls["org.fee12b1.calc.Functions"]
-    assert "com.sun.star.task.Job" in impls["org.fee12b1.calc.ResolveJob"]
+    assert "com.sun.star.task.Job" in impls["org.fee12b1.calc.DocumentJob"]
     jobs = z.read("Jobs.xcu").decode()
-    assert 'oor:name="OnLoadFinished"' in jobs and "org.fee12b1.calc.ResolveJob" in jobs
+    assert "org.fee12b1.calc.DocumentJob" in jobs
+    for event in ("OnLoadFinished", "OnSaveDone", "OnSaveAsDone"):
+        assert f'oor:name="{event}"' in jobs
     xcu = z.read("CalcAddIns.xcu").decode()
     assert xcu.count('<prop oor:name="CompatibilityName"><value xml:lang="en-US">FEE_') == len(specs)
     assert json.loads(z.read("functions.json")) == [f.as_json() for f in specs]
@@ -87,7 +89,12 @@ def test_package_contents(package, specs):
     # the component is the one in the source tree; it compiles
     src = z.read("fee12b1_calc.py").decode()
     compile(src, "fee12b1_calc.py", "exec")
-    assert src == (Path(oxt.__file__).with_name("component.py")).read_text(encoding="utf-8")
+    here = Path(oxt.__file__).parent
+    assert src == (here / "component.py").read_text(encoding="utf-8")
+    assert z.read("pythonpath/fee12b1_calc_env.py").decode() == \
+        (here / "environment.py").read_text(encoding="utf-8")
+    assert z.read("pythonpath/fee12b1_calc_xlsx.py").decode() == \
+        (here / "xlsx_names.py").read_text(encoding="utf-8")
 
 
 def test_build_is_reproducible(specs):

@@ -10,15 +10,17 @@ loader runs it.  Two implementations:
   function (``addin.calc.runtime``) from the Python environment recorded in
   ``environment.json``; if that environment cannot be used, every cell says why
   (``#fee12b1: ...``).
-* ``ResolveJob`` -- a job run when a document has been loaded: LibreOffice 7.4 does not map
-  add-in names when it imports an ``.xlsx`` (a ``FEE_DAILY(...)`` cell loads as an unknown
-  name, ``#NAME?``), but a formula entered again through the API resolves.  So the job enters
-  again every formula that calls a ``FEE_*`` function, exactly as it reads, and sizes each
-  array formula of a table function (``FEE_ACCRUALS``...) to the table it returns, into empty
-  cells only.  The document's undo list and modified flag are left as they were.
+* ``DocumentJob`` -- run on document events.  When a document has been loaded: LibreOffice 7.4
+  does not map add-in names when it imports an ``.xlsx`` (a ``FEE_DAILY(...)`` cell loads as
+  an unknown name, ``#NAME?``), but a formula entered again through the API resolves.  So the
+  job enters again every formula that calls a ``FEE_*`` function, as it reads (one-item table
+  references in LibreOffice's spelling), and sizes each array formula of a table function
+  (``FEE_ACCRUALS``...) to the table it returns, into empty cells only.  The document's undo
+  list and modified flag are left as they were.  When Calc has saved a document as ``.xlsx``:
+  the file gets the Excel names of the functions back (``xlsx_names``).
 
-Only the standard library, ``uno`` and the extension's ``pythonpath/fee12b1_calc_env.py`` are
-imported before the environment is checked.
+Only the standard library, ``uno`` and the extension's ``pythonpath/fee12b1_calc_env.py`` and
+``fee12b1_calc_xlsx.py`` are imported before the environment is checked.
 """
 import json
 import logging
@@ -36,14 +38,19 @@ from com.sun.star.task import XJob
 from org.fee12b1.calc import XFunctions
 
 import fee12b1_calc_env as environment
+import fee12b1_calc_xlsx as xlsx_names
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDIN_IMPLEMENTATION = "org.fee12b1.calc.Functions"
 ADDIN_SERVICES = ("com.sun.star.sheet.AddIn", ADDIN_IMPLEMENTATION)
-JOB_IMPLEMENTATION = "org.fee12b1.calc.ResolveJob"
+JOB_IMPLEMENTATION = "org.fee12b1.calc.DocumentJob"
 JOB_SERVICES = ("com.sun.star.task.Job", JOB_IMPLEMENTATION)
 CATEGORY = "Add-In"  # Calc's own category for add-in functions (it has no custom categories)
 CONTENT = VALUE | DATETIME | STRING | FORMULA
+LOADED = ("OnLoadFinished",)
+SAVED = ("OnSaveDone", "OnSaveAsDone")
+OOXML_FILTERS = ("Calc MS Excel 2007 XML", "Calc MS Excel 2007 VBA XML", "Calc Office Open XML",
+                 "Calc MS Excel 2007 XML Template", "Calc Office Open XML Template")
 MAX_TEXT = 255
 
 log = logging.getLogger("fee12b1.calc")
@@ -338,21 +345,37 @@ def resolve_document(doc):
     return count
 
 
-class ResolveJob(unohelper.Base, XJob, XServiceInfo):
-    """Runs ``resolve_document`` on the document of a document-loaded event."""
+def restore_excel_names(doc):
+    """After Calc saved ``doc`` as .xlsx: the file's formulas get the Excel names back
+    (``fee12b1_calc_xlsx``).  Returns True if the file was rewritten."""
+    args = {p.Name: p.Value for p in doc.getArgs()}
+    url = doc.getURL()
+    if args.get("FilterName") not in OOXML_FILTERS or not url.startswith("file:"):
+        return False
+    return xlsx_names.restore_file(uno.fileUrlToSystemPath(url))
+
+
+class DocumentJob(unohelper.Base, XJob, XServiceInfo):
+    """The document events of the extension: loaded -> ``resolve_document``; saved as .xlsx
+    (Save, Save As) -> ``restore_excel_names``."""
 
     def __init__(self, ctx):
         self.ctx = ctx
 
     def execute(self, args):
-        env = _named(args, "Environment") or ()
-        doc = _named(env, "Model")
-        if doc is not None:
-            try:
+        env = {a.Name: a.Value for a in (_named(args, "Environment") or ())}
+        doc, event = env.get("Model"), env.get("EventName")
+        if doc is None:
+            return ()
+        try:
+            if event in LOADED:
                 n = resolve_document(doc)
                 log.debug("fee12b1: %d formulas entered again in %s", n, doc.getURL())
-            except Exception:
-                log.exception("fee12b1: entering the FEE_ formulas again failed")
+            elif event in SAVED:
+                if restore_excel_names(doc):
+                    log.debug("fee12b1: Excel names restored in %s", doc.getURL())
+        except Exception:
+            log.exception("fee12b1: the %s job failed", event)
         return ()
 
     def getImplementationName(self):
@@ -367,4 +390,4 @@ class ResolveJob(unohelper.Base, XJob, XServiceInfo):
 
 g_ImplementationHelper = unohelper.ImplementationHelper()
 g_ImplementationHelper.addImplementation(Functions, ADDIN_IMPLEMENTATION, ADDIN_SERVICES)
-g_ImplementationHelper.addImplementation(ResolveJob, JOB_IMPLEMENTATION, JOB_SERVICES)
+g_ImplementationHelper.addImplementation(DocumentJob, JOB_IMPLEMENTATION, JOB_SERVICES)

@@ -3,11 +3,13 @@
 ``oxt_bytes(env)`` packs (``docs/calc.md`` explains each part):
 
 * ``fee12b1_calc.py`` -- the component (``component.py``), ``fee12b1_calc.components`` naming
-  its two implementations (the add-in and the document-loaded job) for LibreOffice's Python
-  loader, and ``pythonpath/fee12b1_calc_env.py`` (``environment.py``), which it imports first;
+  its two implementations (the add-in and the document job) for LibreOffice's Python loader,
+  and the two modules it imports first, ``pythonpath/fee12b1_calc_env.py``
+  (``environment.py``) and ``pythonpath/fee12b1_calc_xlsx.py`` (``xlsx_names.py``);
 * ``fee12b1.rdb`` -- the add-in's UNO interface (committed, see ``idl``);
 * ``CalcAddIns.xcu`` -- function and argument descriptions for Calc's function list;
-* ``Jobs.xcu`` -- runs the job on the ``OnLoadFinished`` (document loaded) event;
+* ``Jobs.xcu`` -- runs the job when a document is loaded (``OnLoadFinished``) and saved
+  (``OnSaveDone``, ``OnSaveAsDone``);
 * ``functions.json`` -- the functions (``functions.function_specs``: ``addin.udfs``);
 * ``environment.json`` -- the Python environment that runs them (``environment.record``);
 * ``description.xml`` and ``META-INF/manifest.xml``.
@@ -30,11 +32,12 @@ from .idl import IDL_PATH, RDB_PATH, idl_text, param_name
 HERE = Path(__file__).resolve().parent
 IDENTIFIER = "org.fee12b1.calc"
 ADDIN = "org.fee12b1.calc.Functions"
-JOB = "org.fee12b1.calc.ResolveJob"
-JOB_NAME = "fee12b1.ResolveFunctions"
-LOAD_EVENT = "OnLoadFinished"
+JOB = "org.fee12b1.calc.DocumentJob"
+JOB_NAME = "fee12b1.DocumentJob"
+EVENTS = ("OnLoadFinished", "OnSaveDone", "OnSaveAsDone")
 COMPONENT = "fee12b1_calc.py"
 ENV_MODULE = "pythonpath/fee12b1_calc_env.py"
+XLSX_MODULE = "pythonpath/fee12b1_calc_xlsx.py"
 ZIP_TIME = (2001, 1, 1, 0, 0, 0)
 CATEGORY = "Add-In"
 
@@ -123,6 +126,11 @@ def calc_addins_xcu(functions: list[Function]) -> str:
 
 
 def jobs_xcu() -> str:
+    events = "".join(f'  <node oor:name="{e}" oor:op="fuse">\n'
+                     '   <node oor:name="JobList">\n'
+                     f'    <node oor:name="{JOB_NAME}" oor:op="replace"/>\n'
+                     '   </node>\n'
+                     '  </node>\n' for e in EVENTS)
     return (_xml_head()
             + '<oor:component-data xmlns:oor="http://openoffice.org/2001/registry" '
             + 'xmlns:xs="http://www.w3.org/2001/XMLSchema" oor:name="Jobs" '
@@ -132,13 +140,7 @@ def jobs_xcu() -> str:
             + f'   <prop oor:name="Service"><value>{JOB}</value></prop>\n'
             + '  </node>\n'
             + ' </node>\n'
-            + ' <node oor:name="Events">\n'
-            + f'  <node oor:name="{LOAD_EVENT}" oor:op="fuse">\n'
-            + '   <node oor:name="JobList">\n'
-            + f'    <node oor:name="{JOB_NAME}" oor:op="replace"/>\n'
-            + '   </node>\n'
-            + '  </node>\n'
-            + ' </node>\n'
+            + ' <node oor:name="Events">\n' + events + ' </node>\n'
             + '</oor:component-data>\n')
 
 
@@ -160,6 +162,7 @@ def oxt_bytes(env: dict, functions: list[Function] | None = None) -> bytes:
         "fee12b1_calc.components": components_xml(),
         COMPONENT: (HERE / "component.py").read_text(encoding="utf-8"),
         ENV_MODULE: (HERE / "environment.py").read_text(encoding="utf-8"),
+        XLSX_MODULE: (HERE / "xlsx_names.py").read_text(encoding="utf-8"),
         "fee12b1.rdb": RDB_PATH.read_bytes(),
         "CalcAddIns.xcu": calc_addins_xcu(functions),
         "Jobs.xcu": jobs_xcu(),
