@@ -43,9 +43,15 @@ def template_10y(path: Path, summary: bool = True) -> int:
     from openpyxl import Workbook
 
     from templates.book import write_input_workbook
-    from templates.builder import (SPILL_SHEETS, add_input_polish, add_output_sheets,
-                                   add_spill_sheet, add_xlwings_conf, save_reproducible,
-                                   summary_rows)
+    from templates.builder import (
+        SPILL_SHEETS,
+        add_input_polish,
+        add_output_sheets,
+        add_spill_sheet,
+        add_xlwings_conf,
+        save_reproducible,
+        summary_rows,
+    )
     tables = {name: D.as_rows(t) for name, t in
               D.make_tables(FIRST, LAST, n_providers=12, assets_year=LAST).items()}
     wb = Workbook()
@@ -78,6 +84,8 @@ def check_figures(path: Path, cells: dict) -> dict:
     """FEE_ cells vs the engine: Accruals rows and Summary cells, mismatches counted."""
     from fee_core.engine import load, run
     book, findings = load(path)
+    if book is None:
+        raise SystemExit(f"{path}: {findings[0] if findings else 'not readable'}")
     res = run(book, findings)
     want = {(r.fund, r.period_start): (f"{r.average_daily_net_assets:.2f}", f"{r.plan_fee:.2f}")
             for r in res.accruals.itertuples()}
@@ -135,7 +143,7 @@ def run(reps: int, venv: Path | None, log=print) -> dict:
     try:
         import subprocess
         res["libreoffice"] = subprocess.run(["soffice", "--version"], capture_output=True,
-                                            text=True).stdout.strip()
+                                            text=True, check=False).stdout.strip()
     except OSError:
         pass
     office.remove()

@@ -31,6 +31,7 @@ import time
 import uno
 from com.sun.star.beans import PropertyValue
 from com.sun.star.connection import NoConnectException
+from com.sun.star.lang import DisposedException
 from com.sun.star.sheet.CellFlags import DATETIME, FORMULA, STRING, VALUE
 from com.sun.star.sheet.FormulaResult import ERROR
 
@@ -53,9 +54,13 @@ def start(job):
             "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
             "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
     env = dict(os.environ, SAL_USE_VCLPLUGIN="svp")
-    log = open(job["log"], "ab") if job.get("log") else subprocess.DEVNULL
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                            start_new_session=True)
+    if job.get("log"):
+        with open(job["log"], "ab") as log:  # soffice keeps its own copy of the descriptor
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                    env=env, start_new_session=True)
+    else:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
     deadline = time.monotonic() + job.get("start_timeout", 120)
@@ -73,7 +78,7 @@ def stop(proc, desktop):
     try:
         if desktop is not None:
             desktop.terminate()
-    except Exception:
+    except DisposedException:  # the office went away while answering
         pass
     try:
         proc.wait(timeout=60)
@@ -205,7 +210,7 @@ if __name__ == "__main__":
     job = json.load(sys.stdin)
     try:
         out = {"ok": True, "steps": run(job)}
-    except Exception as e:  # reported to the test, which fails with it
+    except Exception as e:  # noqa: BLE001 - reported to the test, which fails with it
         import traceback
         out = {"ok": False, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}
     json.dump(out, sys.stdout)

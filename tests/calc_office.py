@@ -48,7 +48,7 @@ def lo_python() -> str | None:
     """LibreOffice's Python: the one that can ``import uno``."""
     for p in LO_PYTHONS:
         if os.path.exists(p) and subprocess.run([p, "-c", "import uno"],
-                                                capture_output=True).returncode == 0:
+                                                capture_output=True, check=False).returncode == 0:
             return p
     return None
 
@@ -93,7 +93,7 @@ def run_as(argv: list[str], owner, cwd: Path, env: dict | None = None, stdin: st
     full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd), "LANG": "C.UTF-8"}
     full_env.update(env or {})
     return subprocess.run(argv, cwd=cwd, env=full_env, input=stdin, capture_output=True, text=True,
-                          timeout=timeout, **kw)
+                          timeout=timeout, check=False, **kw)
 
 
 class CalcOffice:
@@ -109,7 +109,7 @@ class CalcOffice:
                               "libreoffice-script-provider-python")
 
     @classmethod
-    def create(cls, parent: Path | None = None, oxt: Path | None = None) -> "CalcOffice":
+    def create(cls, parent: Path | None = None, oxt: Path | None = None) -> CalcOffice:
         owner = office_user()
         root = Path(tempfile.mkdtemp(prefix="fee12b1-calc-", dir=parent))
         os.chmod(root, 0o755)
@@ -156,6 +156,7 @@ class CalcOffice:
         """Run the driver's ``steps`` in one soffice; returns each step's result."""
         job = {"profile": str(self.profile), "soffice": shutil.which("soffice") or "soffice",
                "steps": steps, "log": str(self.root / "soffice.log")}
+        assert self.python is not None
         proc = run_as([self.python, str(self.root / DRIVER.name)], self.owner, self.root,
                       env=env, stdin=json.dumps(job), timeout=timeout)
         try:
@@ -188,7 +189,7 @@ def user_venv(parent: Path) -> Path:
     os.chmod(venv, 0o755)
     subprocess.run([python, "-m", "venv", str(venv)], check=True, capture_output=True)
     pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                          str(ROOT)], capture_output=True, text=True)
+                          str(ROOT)], capture_output=True, text=True, check=False)
     if pip.returncode != 0:
         raise OfficeError(f"pip install into {venv} failed:\n{pip.stdout}\n{pip.stderr}")
     return venv
@@ -197,8 +198,17 @@ def user_venv(parent: Path) -> Path:
 def build_oxt(venv: Path, out: Path) -> subprocess.CompletedProcess:
     """``fee12b1 calc-addin --out OUT`` run from ``venv`` (the command the user runs)."""
     return subprocess.run([str(venv / "bin" / "fee12b1"), "calc-addin", "--out", str(out)],
-                          capture_output=True, text=True, cwd=out.parent)
+                          capture_output=True, text=True, cwd=out.parent, check=False)
 
 
-__all__ = ["CalcOffice", "OfficeError", "user_venv", "build_oxt", "lo_python", "same_python",
-           "XLSX", "ODS", "sys"]
+__all__ = [
+    "ODS",
+    "XLSX",
+    "CalcOffice",
+    "OfficeError",
+    "build_oxt",
+    "lo_python",
+    "same_python",
+    "sys",
+    "user_venv",
+]

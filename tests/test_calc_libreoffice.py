@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -31,7 +30,6 @@ import pytest
 
 from addin.calc.functions import function_specs
 from fee_core.engine import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS, load, run
-from templates.builder import build_template
 from tests import naive_reference as N
 from tests import xlwings_standin as standin
 from tests.calc_office import ODS, XLSX, CalcOffice, build_oxt, lo_python, user_venv
@@ -230,8 +228,8 @@ def expected_single(book: Book, sheet: str, function: str, formula: str) -> Deci
     """The naive figure for a single-figure FEE_ cell, from its own arguments."""
     a = [book.value(sheet, x) for x in args_of(formula)]
     a += [None] * (8 - len(a))
-    dec = lambda v: Decimal(repr(float(v)))  # noqa: E731
-    dc = lambda v: v or "Actual/Actual"  # noqa: E731
+    dec = lambda v: Decimal(repr(float(v)))
+    dc = lambda v: v or "Actual/Actual"
     if function == "FEE_DAILY":
         return N.day_fee(dec(a[0]), dec(a[1]), book.date(a[2]), dc(a[3]))
     if function == "FEE_ADNA":

@@ -27,18 +27,22 @@ import logging
 import os
 import re
 import threading
-
-import uno
-import unohelper
-from com.sun.star.lang import Locale, XServiceInfo
-from com.sun.star.sheet import LocalizedName, XAddIn, XCompatibilityNames
-from com.sun.star.sheet.CellFlags import FORMULA, STRING, VALUE, DATETIME
-from com.sun.star.lang import XServiceName
-from com.sun.star.task import XJob
-from org.fee12b1.calc import XFunctions
+import time
 
 import fee12b1_calc_env as environment
 import fee12b1_calc_xlsx as xlsx_names
+import uno
+import unohelper
+from com.sun.star.lang import (
+    IndexOutOfBoundsException,
+    Locale,
+    XServiceInfo,
+    XServiceName,
+)
+from com.sun.star.sheet import LocalizedName, XAddIn, XCompatibilityNames
+from com.sun.star.sheet.CellFlags import DATETIME, FORMULA, STRING, VALUE
+from com.sun.star.task import XJob
+from org.fee12b1.calc import XFunctions
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADDIN_IMPLEMENTATION = "org.fee12b1.calc.Functions"
@@ -277,7 +281,7 @@ def _resize_table(sheet, rng, formula):
     a = rng.getRangeAddress()
     rng.setArrayFormula("")
     anchor = sheet.getCellByPosition(a.StartColumn, a.StartRow)
-    inner = formula[1:] if formula.startswith("=") else formula
+    inner = formula.removeprefix("=")
     anchor.setFormula(f"=ROWS({inner})*100000+COLUMNS({inner})")
     size = anchor.getValue() if anchor.getError() == 0 else 0
     anchor.setFormula("")
@@ -287,7 +291,7 @@ def _resize_table(sheet, rng, formula):
         try:
             candidate = sheet.getCellRangeByPosition(
                 a.StartColumn, a.StartRow, a.StartColumn + cols - 1, a.StartRow + rows - 1)
-        except Exception:  # beyond the sheet's last row or column
+        except IndexOutOfBoundsException:  # beyond the sheet's last row or column
             candidate = None
         if candidate is not None and _is_empty(candidate):
             target = candidate
@@ -369,11 +373,12 @@ class DocumentJob(unohelper.Base, XJob, XServiceInfo):
             return ()
         try:
             if event in LOADED:
+                t = time.perf_counter()
                 n = resolve_document(doc)
-                log.debug("fee12b1: %d formulas entered again in %s", n, doc.getURL())
-            elif event in SAVED:
-                if restore_excel_names(doc):
-                    log.debug("fee12b1: Excel names restored in %s", doc.getURL())
+                log.debug("fee12b1: %d formulas entered again in %s (%.2f s)", n, doc.getURL(),
+                          time.perf_counter() - t)
+            elif event in SAVED and restore_excel_names(doc):
+                log.debug("fee12b1: Excel names restored in %s", doc.getURL())
         except Exception:
             log.exception("fee12b1: the %s job failed", event)
         return ()

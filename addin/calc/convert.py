@@ -26,7 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from fee_core.contract import SETTINGS, TABLES
 

@@ -60,7 +60,7 @@ class Function:
                          for a in self.args]}
 
     @classmethod
-    def from_json(cls, d: dict) -> "Function":
+    def from_json(cls, d: dict) -> Function:
         return cls(d["name"], d["doc"], tuple(Argument(**a) for a in d["args"]))
 
 

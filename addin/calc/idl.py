@@ -85,7 +85,7 @@ def compile_rdb(idl: str, out: Path) -> None:
         src = Path(tmp) / "fee12b1.idl"
         src.write_text(idl, encoding="utf-8")
         proc = subprocess.run([unoidl_write(), *_lo_types(), str(src), str(out)],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         if proc.returncode != 0 or not out.is_file():
             raise RuntimeError(f"unoidl-write failed: {proc.stderr.strip() or proc.stdout.strip()}")
 

@@ -156,7 +156,7 @@ def oxt_bytes(env: dict, functions: list[Function] | None = None) -> bytes:
     """The extension for the Python environment ``env`` (``environment.record``)."""
     functions = function_specs() if functions is None else functions
     check_type_library(functions)
-    parts = {
+    parts: dict[str, str | bytes] = {
         "META-INF/manifest.xml": manifest_xml(),
         "description.xml": description_xml(env["fee12b1"]),
         "fee12b1_calc.components": components_xml(),

@@ -9,7 +9,7 @@ the answer for Calc.  Imported by the component only after the user's environmen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 from addin import udfs
 from addin.tables import ARGUMENT_OF_TABLE
