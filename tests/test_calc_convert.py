@@ -101,6 +101,12 @@ def test_optional_arguments_left_out_take_the_defaults(specs):
         == 424.66
     # an empty text is a blank choice: the default
     assert calc(specs, "FEE_DAILY", 0.0045, 10_000_000.0, jan1, "") == pytest.approx(45000 / 365)
+    # an empty cell referenced alone arrives as 0.0: refused for an optional argument (a cap of 0
+    # would pay nothing where Excel's empty cell means 0.25%)
+    assert calc(specs, "FEE_SERVICE", 0.003, 0.0045, 2_000_000.0, jan1, jan31, 0.0) == \
+        "#cap: 0, as Calc passes an empty cell; leave cap out for its default"
+    assert calc(specs, "FEE_DAILY", 0.0045, 10_000_000.0, jan1, 0.0).startswith("#day_count: 0, ")
+    assert calc(specs, "FEE_SERVICE", 0.003, 0.0045, 2_000_000.0, jan1, jan31, 0.002) == 339.73
 
 
 # --------------------------------------------------------------------------- results

@@ -627,3 +627,36 @@ def test_upgrade_then_remove(user_env, sample):
         assert res[1][2] == NAME_ERROR
     finally:
         office.remove()
+
+
+def test_where_calc_differs_from_excel(office, sample):
+    """What docs/calc.md says differs, as Calc shows it."""
+    book = office.file(sample, "differs.xlsx")
+    cases = [
+        # an error in an argument: Calc does not call the function and shows its own error
+        ("=FEE_DAILY(NA();1;DATE(2001;1;1))", (None, 32767, "#N/A")),
+        ("=FEE_ADNA(Z1:Z3;Z1:Z3;DATE(2001;1;1);DATE(2001;1;2))", (None, 504, "Err:504")),
+        # an empty cell referenced alone is 0: a blank date, a refused optional argument ...
+        ("=FEE_DAILY(0.0045;10000000;Z9)", ("#fee_date: blank, not a date", 0, None)),
+        ("=FEE_SERVICE(0.003;0.0045;2000000;DATE(2001;1;1);DATE(2001;1;31);Z9)",
+         ("#cap: 0, as Calc passes an empty cell; leave cap out for its default", 0, None)),
+        ("=FEE_SERVICE(0.003;0.0045;2000000;DATE(2001;1;1);DATE(2001;1;31))", (424.66, 0, None)),
+        # ... and a required number 0 (Excel: '#rate: blank, not a number')
+        ("=FEE_DAILY(Z9;10000000;DATE(2001;1;1))", (0.0, 0, None)),
+        # TRUE is the number 1 in Calc (Excel: '#net_assets: not a number')
+        ("=FEE_DAILY(0.0045;TRUE();DATE(2001;1;1))", (0.0045 / 365, 0, None)),
+    ]
+    steps = [{"do": "open", "path": str(book)},
+             {"do": "set", "sheet": "Summary", "cell": "Z2", "formula": "=1/0"}]
+    for i, (formula, _) in enumerate(cases):
+        steps += [{"do": "set", "sheet": "Summary", "cell": f"Y{i + 1}", "formula": formula},
+                  {"do": "value", "sheet": "Summary", "cell": f"Y{i + 1}"}]
+    got = [r for r in office.results(steps) if r is not None][1:]
+    for (formula, (value, err, shown)), (v, _, e, s) in zip(cases, got):
+        assert e == err, formula
+        if shown is not None:
+            assert s == shown, formula
+        elif isinstance(value, str):
+            assert v == value, formula
+        else:
+            assert v == pytest.approx(value, rel=1e-12), formula

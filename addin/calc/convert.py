@@ -11,6 +11,10 @@ What Calc hands an add-in for an ``any`` parameter (``ScInterpreter::ScExternal`
 * never an error value: Calc does not call the function when a cell it would pass holds an
   error, and shows its own error instead.
 
+An empty cell referenced alone is therefore 0: a date argument takes 0 as a blank (0 is no
+date), an optional argument refuses it (``#cap: 0, as Calc passes an empty cell; ...``) rather
+than use 0 for what Excel would default; a required number takes it as 0 (Calc's own rule).
+
 What the Excel functions (``addin.udfs``, called through xlwings) expect: ``None`` for an empty
 cell, ``datetime.datetime`` for a date cell, a list of rows for a range argument.  So this
 module only does what xlwings' cleaning stage does for Excel: empty -> ``None``, the dates of
@@ -29,6 +33,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from fee_core.cells import ArgumentError
 from fee_core.contract import SETTINGS, TABLES
 
 from .functions import Function
@@ -148,6 +153,11 @@ def excel_args(function: Function, args: Sequence, null_date: dt.date,
             out.append(_range(rows, v))
         elif kind == "table":
             out.append(_range(table_rows, table_of_argument[spec.name], v, null_date))
+        elif spec.optional and isinstance(v, float) and v == 0:
+            # Calc passes an empty cell referenced alone as 0: never taken for a value (a 0 cap
+            # would pay nothing where Excel's empty cell means the default 0.25%)
+            raise ArgumentError(spec.name, f"0, as Calc passes an empty cell; leave {spec.name} "
+                                           "out for its default")
         else:
             out.append(_one(v))
     return out

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from addin import udfs
 from addin.tables import ARGUMENT_OF_TABLE
+from fee_core.cells import ArgumentError
 
 from .convert import calc_result, excel_args
 from .functions import Function
@@ -23,5 +24,8 @@ TABLE_OF_ARGUMENT = {arg: table for table, arg in ARGUMENT_OF_TABLE.items()}
 def call(function: Function, null_date: dt.date, args: Sequence):
     """The cell's answer for ``function`` called from Calc with ``args`` (after the hidden
     document argument), in a document whose dates count from ``null_date``."""
-    excel = excel_args(function, args, null_date, TABLE_OF_ARGUMENT)
+    try:
+        excel = excel_args(function, args, null_date, TABLE_OF_ARGUMENT)
+    except ArgumentError as e:  # a Calc-only problem with an argument, in Excel's words
+        return f"#{e.name}: {e.problem}"
     return calc_result(getattr(udfs, function.name)(*excel), null_date)
