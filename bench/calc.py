@@ -108,8 +108,11 @@ def check_figures(path: Path, cells: dict) -> dict:
             key = (summary[f"A{r}"][0], null + timedelta(days=int(summary[f"B{r}"][0])))
             idx = 0 if addr.startswith("G") else 1
             bad += err != 0 or key not in want or f"{v:.2f}" != want[key][idx]
-    return {"accruals_rows": got, "engine_rows": len(want), "summary_cells": fee_cells,
-            "mismatches": bad}
+    out = {"accruals_rows": got, "engine_rows": len(want), "summary_cells": fee_cells,
+           "mismatches": bad}
+    if bad or got != len(want):
+        raise SystemExit(f"{path.name}: Calc's figures are not the engine's: {out}")
+    return out
 
 
 def run(reps: int, venv: Path | None, log=print) -> dict:

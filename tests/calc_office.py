@@ -179,17 +179,28 @@ def same_python(a: str, b: str) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def user_venv(parent: Path) -> Path:
+PROJECT_FILES = ("pyproject.toml", "README.md", "fee_core", "addin", "templates")
+
+
+def user_venv(parent: Path | None) -> Path:
     """A venv made from LibreOffice's Python with this project installed (not editable) into
-    it: what docs/calc.md tells a user to make.  Readable by the office user."""
+    it: what docs/calc.md tells a user to make.  Readable by the office user.  The project is
+    installed from a clean copy of its source (no stale build folder can leak into it)."""
     python = lo_python()
     if python is None:
         raise OfficeError("no LibreOffice Python")
     venv = Path(tempfile.mkdtemp(prefix="fee12b1-venv-", dir=parent))
     os.chmod(venv, 0o755)
     subprocess.run([python, "-m", "venv", str(venv)], check=True, capture_output=True)
-    pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                          str(ROOT)], capture_output=True, text=True, check=False)
+    with tempfile.TemporaryDirectory(prefix="fee12b1-src-") as src:
+        ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "*.pyc")
+        for name in PROJECT_FILES:
+            if (ROOT / name).is_dir():
+                shutil.copytree(ROOT / name, Path(src) / name, ignore=ignore)
+            else:
+                shutil.copy(ROOT / name, Path(src) / name)
+        pip = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                              src], capture_output=True, text=True, check=False)
     if pip.returncode != 0:
         raise OfficeError(f"pip install into {venv} failed:\n{pip.stdout}\n{pip.stderr}")
     return venv

@@ -633,6 +633,8 @@ def test_where_calc_differs_from_excel(office, sample):
     """What docs/calc.md says differs, as Calc shows it."""
     book = office.file(sample, "differs.xlsx")
     cases = [
+        # the check after installing (docs/calc.md, README)
+        ("=FEE_DAILY(0.45%;10000000;DATE(2004;3;1))", (None, 0, "122.950819672131")),
         # an error in an argument: Calc does not call the function and shows its own error
         ("=FEE_DAILY(NA();1;DATE(2001;1;1))", (None, 32767, "#N/A")),
         ("=FEE_ADNA(Z1:Z3;Z1:Z3;DATE(2001;1;1);DATE(2001;1;2))", (None, 504, "Err:504")),

@@ -22,6 +22,7 @@ loader runs it.  Two implementations:
 Only the standard library, ``uno`` and the extension's ``pythonpath/fee12b1_calc_env.py`` and
 ``fee12b1_calc_xlsx.py`` are imported before the environment is checked.
 """
+import datetime
 import json
 import logging
 import os
@@ -113,9 +114,9 @@ def _clip(text):
 
 
 def _null_date(options):
-    from addin.calc.convert import null_date_of
+    """The document's NullDate (Calc passes the document as ``options``)."""
     d = options.getPropertyValue("NullDate")
-    return null_date_of(d.Year, d.Month, d.Day)
+    return datetime.date(d.Year, d.Month, d.Day)
 
 
 def _answer(name, options, args):
@@ -302,8 +303,31 @@ def _resize_table(sheet, rng, formula):
     return target
 
 
+def _enter_again(sheet, col, row, formula):
+    """Enter one FEE_ formula (or the array formula it belongs to) again; returns the
+    (column, row) cells it covered before and after."""
+    cell = sheet.getCellByPosition(col, row)
+    cursor = sheet.createCursorByRange(cell)
+    cursor.collapseToCurrentArray()
+    a = cursor.getRangeAddress()
+    if (a.StartColumn, a.StartRow, a.EndColumn, a.EndRow) == (col, row, col, row) and \
+            not cursor.getArrayFormula():
+        cell.setFormula(_readable(formula))
+        return {(col, row)}
+    array = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow)
+    text = _array_text(array)
+    if _calls(text) & TABLE_FUNCTIONS:
+        array = _resize_table(sheet, array, text)
+    else:
+        array.setArrayFormula(text)
+    b = array.getRangeAddress()
+    return {(c, r) for c in range(min(a.StartColumn, b.StartColumn), max(a.EndColumn, b.EndColumn) + 1)
+            for r in range(min(a.StartRow, b.StartRow), max(a.EndRow, b.EndRow) + 1)}
+
+
 def resolve_document(doc):
     """Enter again every FEE_ formula of a loaded spreadsheet (see the module docstring).
+    A cell that cannot be entered (a protected sheet) keeps what it had; the others go on.
     Returns the number of formulas entered."""
     if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
         return 0
@@ -320,26 +344,13 @@ def resolve_document(doc):
         for sheet, col, row, formula in found:
             if (sheet.Name, col, row) in done:
                 continue
-            cell = sheet.getCellByPosition(col, row)
-            cursor = sheet.createCursorByRange(cell)
-            cursor.collapseToCurrentArray()
-            a = cursor.getRangeAddress()
-            if (a.StartColumn, a.StartRow, a.EndColumn, a.EndRow) != (col, row, col, row) or \
-                    cursor.getArrayFormula():
-                array = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn,
-                                                     a.EndRow)
-                text = _array_text(array)
-                if _calls(text) & TABLE_FUNCTIONS:
-                    array = _resize_table(sheet, array, text)
-                else:
-                    array.setArrayFormula(text)
-                b = array.getRangeAddress()
-                for c in range(min(a.StartColumn, b.StartColumn), max(a.EndColumn, b.EndColumn) + 1):
-                    for r in range(min(a.StartRow, b.StartRow), max(a.EndRow, b.EndRow) + 1):
-                        done.add((sheet.Name, c, r))
-            else:
-                cell.setFormula(_readable(formula))
-                done.add((sheet.Name, col, row))
+            try:
+                covered = _enter_again(sheet, col, row, formula)
+            except Exception:  # logged; the other cells are still entered
+                log.exception("fee12b1: cannot enter %s again in %s", formula,
+                              sheet.getCellByPosition(col, row).AbsoluteName)
+                continue
+            done.update((sheet.Name, c, r) for c, r in covered)
             count += 1
     finally:
         doc.unlockControllers()

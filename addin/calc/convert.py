@@ -193,8 +193,3 @@ def calc_result(v, null_date: dt.date):
         return tuple(tuple(calc_value(x, null_date) for x in r) + ("",) * (width - len(r))
                      for r in table)
     return calc_value(v, null_date)
-
-
-def null_date_of(year: int, month: int, day: int) -> dt.date:
-    """The document's ``NullDate`` property (a ``com.sun.star.util.Date``) as a date."""
-    return dt.date(year, month, day)
