@@ -3,6 +3,7 @@
 Used by ``tests/calc_office.py`` (never imported by pytest): it reads a JSON job on stdin,
 starts ``soffice --headless`` with the job's private profile, connects over a pipe, runs the
 steps, shuts soffice down (always) and prints one JSON document with a result per step.
+soffice stays in the driver's process group, which the caller kills on a timeout.
 
 Steps (``{"do": ...}``):
 
@@ -57,10 +58,10 @@ def start(job):
     if job.get("log"):
         with open(job["log"], "ab") as log:  # soffice keeps its own copy of the descriptor
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                    env=env, start_new_session=True)
+                                    env=env)
     else:
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=env, start_new_session=True)
+                                stderr=subprocess.DEVNULL, env=env)
     resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
     deadline = time.monotonic() + job.get("start_timeout", 120)

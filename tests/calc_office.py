@@ -19,6 +19,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,13 +88,23 @@ def give(path: Path, owner: tuple[int, int] | None) -> None:
 
 def run_as(argv: list[str], owner, cwd: Path, env: dict | None = None, stdin: str | None = None,
            timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``argv`` as the office user in its own process group; on a timeout the whole group
+    (the driver and the soffice it started) is killed, so no LibreOffice is left behind."""
     kw: dict = {}
     if owner is not None:
         kw = {"user": owner[0], "group": owner[1], "extra_groups": []}
     full_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd), "LANG": "C.UTF-8"}
     full_env.update(env or {})
-    return subprocess.run(argv, cwd=cwd, env=full_env, input=stdin, capture_output=True, text=True,
-                          timeout=timeout, check=False, **kw)
+    proc = subprocess.Popen(argv, cwd=cwd, env=full_env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **kw)
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        raise OfficeError(f"{argv[0]} did not finish within {timeout:g} s:\n{out}\n{err}") from None
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
 
 class CalcOffice:
