@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from fee_core.cells import ArgumentError
+from fee_core.errors import ArgumentError
 from fee_core.contract import TABLES
-from fee_core.parse import CellProblem, as_date, as_decimal
-from fee_core.raw import CellError, RawBook, RawTable
+from fee_core.parse.tables import CellProblem, as_date, as_decimal
+from fee_core.read.raw import CellError, RawBook, RawTable
 
 # the texts xlwings gives for Excel error values with err_to_str=True (_xlwindows.cell_errors)
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",

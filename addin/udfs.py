@@ -20,11 +20,11 @@ from decimal import Decimal
 
 import xlwings as xw
 
-from fee_core import cells
-from fee_core.cells import ArgumentError
-from fee_core.compute import BY_CHOICES
-from fee_core.contract import DAY_COUNTS, ROUNDINGS, SETTINGS
-from fee_core.engine import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS
+from fee_core import single_figures as cells
+from fee_core.errors import ArgumentError
+from fee_core.compute.periods import BY_CHOICES
+from fee_core.contract import (ACCRUAL_COLUMNS, CHECK_COLUMNS, DAY_COUNTS, PAYOUT_COLUMNS, ROUNDINGS,
+                               Settings)
 
 from . import tables as T
 from .cache import Cache, freeze, memo
@@ -35,8 +35,8 @@ log = logging.getLogger("fee12b1.addin")
 RESULTS = Cache(max_entries=4096, max_cells=2_000_000)  # (function, argument values) -> answer
 SERIES = Cache(max_entries=64, max_cells=1_000_000)  # (nav_dates, nav_values) -> NavSeries
 
-DAY_COUNT, ROUNDING = SETTINGS["Day Count"][1], SETTINGS["Rounding"][1]
-SERVICE_CAP = Decimal(SETTINGS["Service Fee Cap"][1])
+DAY_COUNT, ROUNDING, SERVICE_CAP = (Settings().day_count, Settings().rounding,
+                                    Settings().service_fee_cap)
 # accruals.csv without service fees (FEE_ACCRUALS has no provider tables)
 ACCRUAL_CELL_COLUMNS = ACCRUAL_COLUMNS[:ACCRUAL_COLUMNS.index("plan_fee") + 1]
 # fee_core argument names that are spelled differently here (VBA keywords)

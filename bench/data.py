@@ -2,17 +2,17 @@
 
 Tables are column-oriented here (``Table``: headers, one list per column, column kinds) so that
 a 1.14 M-row Provider Assets table does not need a dict per row.  ``as_rows`` turns a table into
-the row dicts ``templates.book.write_input_workbook`` takes; the smoke test checks that the fast
+the row dicts ``fee_core.write.inputs.write_input_workbook`` takes; the smoke test checks that the fast
 writer and that writer give the same parsed Book.
 
 Data:
 * NAV: one row per real NYSE (XNYS) session (``fee_core.nyse.sessions``) from the last session of
   the year before ``first_year`` through Dec 31 of ``last_year``; per fund a random walk of daily
   log returns N(0.03 %, 1.2 %) from a start drawn log-uniform in [$5 M, $400 M], in cents; blank
-  before the last session on or before the fund's effective date (as ``templates.builder``).
+  before the last session on or before the fund's effective date (as ``templates.sample``).
 * Plan: the default plan's Schedules A/B, fund names, plan events and settings
-  (``templates.builder._plan_tables``) plus a board continuance approval for every plan term
-  (``templates.builder._continuance_dates``), so the plan never lapses.  ``fund_copies=k`` adds
+  (``templates.sample._plan_tables``) plus a board continuance approval for every plan term
+  (``templates.sample._continuance_dates``), so the plan never lapses.  ``fund_copies=k`` adds
   k-1 derived copies of every fund (``"<fund> 2"`` ...) to Schedules A and B and to the NAV, to
   scale the data by fund columns.
 * Providers: ``n_providers`` providers of the four agreement types, most at 0.25 %, some at
@@ -36,10 +36,10 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from fee_core.contract import TABLES, headers_of
-from fee_core.nyse import sessions
+from fee_core.contract import TABLES, Settings, headers_of
+from fee_core.calendar import sessions
 from fee_core.plan import default_plan
-from templates.builder import _first_index  # the template's rule: last row on or before
+from templates.sample import _first_index  # the template's rule: last row on or before
 
 EPOCH_1900 = date(1899, 12, 30)
 KINDS = ("Service", "Third Party", "Variable Contract", "Bank Trust")
@@ -84,7 +84,7 @@ def _copy_name(fund: str, k: int) -> str:
 def plan_tables(first_year: int, last_year: int, fund_copies: int = 1) -> tuple[dict, list[dict]]:
     """(row tables of Settings, ScheduleA, ScheduleB, FundNames, PlanEvents; Schedule A funds
     with their accrual start) for the default plan with approvals for every term."""
-    from templates.builder import SAMPLE_NOTE, _continuance_dates, _plan_tables
+    from templates.sample import SAMPLE_NOTE, _continuance_dates, _plan_tables
     plan = default_plan()
     t = _plan_tables(first_year, plan)
     for row in t["Settings"]:
@@ -92,13 +92,13 @@ def plan_tables(first_year: int, last_year: int, fund_copies: int = 1) -> tuple[
             row["Value"] = date(last_year, 12, 31)
     approvals = set()
     for y in range(first_year, last_year + 1):
-        approvals.update(_continuance_dates(y, plan["initial_term_end"], plan["agreement_date"]))
+        approvals.update(_continuance_dates(y, Settings().initial_term_end, plan["agreement_date"]))
     for d in sorted(approvals):
         t["PlanEvents"].append({"Date": d, "Event": "Continuance Approved", "Fund": None,
                                 "Notes": SAMPLE_NOTE})
     t["PlanEvents"].sort(key=lambda r: r["Date"])
     # Schedule B effective date per canonical fund (for the accrual start of each fund)
-    from fee_core.names import NameResolver  # noqa: F401  (only to be sure the module exists)
+    from fee_core.parse.names import NameResolver  # noqa: F401  (only to be sure the module exists)
     b_eff = {}
     for r in plan["schedule_b"]:
         key = r["fund"].replace("INVESCO ", "")
@@ -199,7 +199,7 @@ def make_tables(first_year: int = 2001, last_year: int = 2010, fund_copies: int 
         for f in funds:
             avg = monthly_calendar_average(dates, nav[f["fund"]], assets_year)
             per_fund.append((f["fund"], avg))
-        # row order: period, provider, fund (as templates.builder sorts)
+        # row order: period, provider, fund (as templates.sample sorts)
         for m, (s, e) in enumerate(months, start=1):
             for i in range(n_providers):
                 noise = rng.uniform(0.92, 1.08, len(per_fund))

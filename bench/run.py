@@ -26,6 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
+from fee_core.compute.accruals import plan_fees
+from fee_core.compute.payments import payments
+from fee_core.compute.periods import periods
+from fee_core.compute.service import service_fees
+
 from . import data as D
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,20 +124,18 @@ def machine() -> dict:
 # --------------------------------------------------------------------------- engine pieces
 def engine_accruals(book, s=None, e=None):
     s, e = s or S10, e or E10
-    from fee_core import compute as C
     from fee_core.money import rate_units
     from fee_core.rules import build_grid
     grid, _ = build_grid(book, s, e)
-    pers = C.periods(s, e, "month")
-    return grid, C.plan_fees(grid, pers, book.settings.rounding, rate_units(book.settings.absc_cap))
+    pers = periods(s, e, "month")
+    return grid, plan_fees(grid, pers, book.settings.rounding, rate_units(book.settings.absc_cap))
 
 
 def engine_payouts(book, grid, s=None, e=None):
     s, e = s or S1, e or E1
-    from fee_core import compute as C
-    pers = C.periods(s, e, "month")
-    sf = C.service_fees(grid, book, pers, book.settings.rounding)
-    return sf, C.payments(book, sf, pers)
+    pers = periods(s, e, "month")
+    sf = service_fees(grid, book, pers, book.settings.rounding)
+    return sf, payments(book, sf, pers)
 
 
 def gather_reference(n: int, reps: int) -> float:
@@ -165,8 +168,8 @@ def load_book(path):
 # the fixed cost of a `fee12b1 compute` process: the interpreter, the modules compute imports,
 # and the command's way out (fee_core.cli.entry: atexit, then os._exit) -- the analogue of
 # LibreOffice converting an empty workbook
-STARTUP_CODE = ("import os, fee_core.cli, fee_core.engine, fee_core.xlsx_read, fee_core.outputs, "
-                "python_calamine; os._exit(0)")
+STARTUP_CODE = ("import fee_core.cli, fee_core.commands.compute, fee_core.engine, fee_core.read, "
+                "python_calamine")
 
 
 def compute_argv(path, outdir) -> list[str]:
@@ -282,7 +285,7 @@ def udf_measure(nav_table, reps: int) -> dict:
         udfs = None
         src = f"fee_core.cells only (addin.udfs not importable: {type(exc).__name__})"
     out["source"] = src
-    from fee_core import cells
+    from fee_core import single_figures as cells
     from decimal import Decimal
     s, e = dt(S10.year, S10.month, S10.day), dt(E10.year, E10.month, E10.day)
     if udfs is not None:
@@ -330,8 +333,9 @@ def profile(paths: dict, top: int = 18) -> str:
     import cProfile
     import io
     import pstats
-    from fee_core.engine import _tables, load_raw
-    from fee_core.xlsx_read import read_workbook
+    from fee_core.engine import load_raw
+    from fee_core.engine import run as engine_run
+    from fee_core.read.workbook import read_workbook
     out = io.StringIO()
 
     def prof(label, fn):
@@ -348,9 +352,7 @@ def profile(paths: dict, top: int = 18) -> str:
     book, f2 = prof("load_raw(big) = parse + checks", lambda: load_raw(raw, f))
     grid, _ = engine_accruals(book, S1, E1)
     prof("service_fees + payments (2010, big)", lambda: engine_payouts(book, grid))
-    from fee_core import compute as C
-    grid10, _ = engine_accruals(book)
-    prof("engine._tables (10y accruals + 2010 payouts tables, big)", lambda: _tables(book, grid10, S10, E10, "month"))
+    prof("engine.run (10y accruals + 2010 payouts tables, big)", lambda: engine_run(book, [], S10, E10, "month"))
     acc_book, _ = load_book(paths["acc"])
     prof("build_grid + plan_fees (19 funds x 10y)", lambda: [engine_accruals(acc_book) for _ in range(20)])
     return out.getvalue()
@@ -392,7 +394,6 @@ def run(cfg: dict, use_lo: bool = True, log=print) -> dict:
     m = timed(lambda: engine_accruals(book), cfg["reps"] * 3)
     grid, fees = m.pop("_result")
     acc["engine"] = m
-    from fee_core import compute as C
     from fee_core.engine import run as engine_run, compute_file
     acc["engine_run"] = clean(timed(lambda: engine_run(book, [], S10, E10, "month"), cfg["reps"]))
     acc["compute_file"] = clean(timed(lambda: compute_file(acc_paths[1]), cfg["reps_e2e"]))
@@ -457,8 +458,8 @@ def run(cfg: dict, use_lo: bool = True, log=print) -> dict:
     pay["rows"] = int(len(big_book.provider_assets))
     pay["payout_rows"] = int(len(sf.fee))
     pay["payment_rows"] = len(pm)
-    from fee_core.engine import _tables
-    pay["tables_2010"] = clean(timed(lambda: _tables(big_book, grid1, S1, E1, "month"), cfg["reps_slow"]))
+    from fee_core.engine import run as engine_run
+    pay["tables_2010"] = clean(timed(lambda: engine_run(big_book, [], S1, E1, "month"), cfg["reps_slow"]))
     pay["memory"] = payouts_memory(big_book, tmp)
     log(f"payouts engine {pay['engine']['median']:.3f} s; memory {pay['memory']}")
     nv0 = naive_times(naive_paths[0], 1)
@@ -472,7 +473,7 @@ def run(cfg: dict, use_lo: bool = True, log=print) -> dict:
     res["payouts"] = pay
 
     # ---- 3. loading
-    from fee_core.xlsx_read import read_workbook
+    from fee_core.read.workbook import read_workbook
     ld = {}
     bp = big_paths[P]
     ld["read_workbook"] = clean(timed(lambda: read_workbook(bp), cfg["reps"] - 2))
@@ -566,7 +567,7 @@ def table_rows(res: dict) -> list[tuple[str, str, str, str, str]]:
     pe = p["engine"]["median"]
     rows.append((f"2 payouts: service_fees+payments ({p['rows']:,} rows)", _ms(pe), "", "",
                  f"< 0.5 s: {'met' if pe < 0.5 else 'MISSED'}"))
-    rows.append(("2 payouts: engine._tables 2010 (incl. DataFrames)", _ms(p["tables_2010"]["median"]), "", "", ""))
+    rows.append(("2 payouts: engine.run 2010 (grid, checks, tables)", _ms(p["tables_2010"]["median"]), "", "", ""))
     mem = p["memory"]
     if "peak_delta" in mem:
         pk = mem["peak_delta"] if mem.get("peak_delta") is not None else mem.get("tracemalloc_peak")

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from . import arrays, nyse
+from . import calendar
 from .findings import Finding, Location, error, warning
 from .model import Book
 from .money import rate_units
@@ -103,15 +103,15 @@ def check_nav_sessions(book: Book) -> list[Finding]:
     if len(nav.dates) == 0:
         return []
     first, last = to_date(nav.dates.min()), to_date(nav.dates.max())
-    lo, hi = nyse.calendar_range()
+    lo, hi = calendar.calendar_range()
     if first < lo or last > hi:
         return [warning("nav.calendar_range", Location(nav.sheet, nav.table, column="Date"),
                         f"NAV dates {first} to {last} reach outside the NYSE calendar known to "
                         f"this tool ({lo} to {hi}); sessions there are not checked.")]
-    sess = nyse.sessions(first, last)
-    have = arrays.unique(nav.dates)
-    missing = arrays.setdiff(sess, have)
-    extra = arrays.setdiff(have, sess)
+    sess = calendar.sessions(first, last)
+    have = np.unique(nav.dates)
+    missing = np.setdiff1d(sess, have)
+    extra = np.setdiff1d(have, sess)
     out = []
     for d in missing[:50]:
         out.append(error("nav.missing_session", Location(nav.sheet, nav.table, column="Date"),

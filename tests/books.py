@@ -7,14 +7,14 @@ from datetime import date, timedelta
 import numpy as np
 
 from fee_core.contract import TABLES, headers_of
-from fee_core.raw import RawBook, RawTable
-from templates.book import write_input_workbook
+from fee_core.read.raw import RawBook, RawTable
+from fee_core.write.inputs import write_input_workbook
 
 PLAN_EFFECTIVE = date(2000, 11, 30)
 
 
 def sessions(start: date, end: date) -> list[date]:
-    from fee_core.nyse import sessions as s
+    from fee_core.calendar import sessions as s
     return [d.astype(object) for d in s(start, end)]
 
 

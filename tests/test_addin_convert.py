@@ -6,8 +6,8 @@ import pytest
 
 from addin.cache import Cache, freeze, memo
 from addin.convert import excel_value, raw_table, to_choice, to_date, to_decimal
-from fee_core.cells import ArgumentError
-from fee_core.raw import CellError
+from fee_core.errors import ArgumentError
+from fee_core.read.raw import CellError
 
 
 def test_dates_from_excel():

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from fee_core.engine import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS, load_raw, run
+from fee_core.contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS
+from fee_core.engine import load_raw, run
 from tests import xlwings_standin as standin
 from tests.books import base_tables, constant_nav, raw_book
 
@@ -210,7 +211,7 @@ def excel_row(row):
 
 @pytest.fixture(scope="module")
 def sample():
-    from templates.builder import sample_tables
+    from templates.sample import sample_tables
     tables = sample_tables(2001, 12)
     book, findings = load_raw(raw_book(tables))
     res = run(book, findings)

@@ -14,7 +14,7 @@ from typing import Callable
 import pytest
 
 from fee_core.cli import main
-from templates.book import write_input_workbook
+from fee_core.write.inputs import write_input_workbook
 from tests.books import base_tables, constant_nav
 
 FUND = "Balanced Fund"

@@ -12,10 +12,13 @@ import pytest
 
 from bench import data as D
 from bench import run as R
-from fee_core.engine import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, load, run
-from fee_core.outputs import csv_text
-from templates.book import write_input_workbook
+from fee_core.contract import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
+from fee_core.engine import load, run
+from fee_core.write.csv import csv_text
+from fee_core.write.inputs import write_input_workbook
 from tests.naive_reference import compute_naive, csv_text as naive_csv
+
+pytestmark = pytest.mark.bench
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from fee_core.cli import main
-from templates.book import write_input_workbook
+from fee_core.write.inputs import write_input_workbook
 from templates.builder import build_template
 from tests.test_bad_books import good_tables
 

@@ -16,8 +16,9 @@ import openpyxl
 import pytest
 
 from fee_core.engine import load, run
-from fee_core.xlsx_publish import publish, write_computed
-from templates.builder import SUMMARY_FIRST_ROW, build_template
+from fee_core.write.publish import publish, write_computed
+from fee_core.write.addin_sheets import SUMMARY_FIRST_ROW
+from templates.builder import build_template
 
 NOW = datetime(2002, 1, 15, 9, 30, tzinfo=timezone.utc)
 CENT = Decimal("0.01")

@@ -15,7 +15,8 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from fee_core.contract import AGREEMENT_TYPES, EXPENSE_CATEGORIES, TABLES
-from templates.builder import SAMPLE_NOTE, build_template, sample_tables, template_tables
+from templates.builder import build_template
+from templates.sample import SAMPLE_NOTE, sample_tables, template_tables
 
 
 def _d(v):

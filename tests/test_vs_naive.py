@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from fee_core.engine import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, load, run
-from fee_core.outputs import csv_text
-from templates.book import write_input_workbook
-from templates.builder import build_template, sample_tables
+from fee_core.contract import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
+from fee_core.engine import load, run
+from fee_core.write.csv import csv_text
+from fee_core.write.inputs import write_input_workbook
+from templates.builder import build_template
+from templates.sample import sample_tables
 from tests.naive_reference import compute_naive, csv_text as naive_csv
 
 

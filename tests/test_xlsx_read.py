@@ -13,10 +13,10 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.table import Table, TableColumn
 
-from fee_core import xlsx_read
-from fee_core.raw import CellError, RawBook
-from fee_core.xlsx_read import CFB_MAGIC, read_workbook
-from templates.book import add_table, write_input_workbook
+from fee_core.read import workbook as xlsx_read
+from fee_core.read.raw import CellError, RawBook
+from fee_core.read.workbook import CFB_MAGIC, read_workbook
+from fee_core.write.inputs import add_table, write_input_workbook
 
 NAV_ROWS = [
     {"Date": date(2001, 1, 2), "Growth Fund": 1000.5, "Core Equity Fund": 2000.0},

@@ -3,7 +3,7 @@
 These are the rules of SPEC §4 for one fund, one rate and one provider, written on the same
 primitives as the engine (``money``, ``rules``) so a cell and the command line agree to the
 cent.  Arguments are already typed (the add-in converts cells); bad arguments raise
-``ArgumentError`` naming the argument.
+``errors.ArgumentError`` naming the argument.
 """
 from __future__ import annotations
 
@@ -14,19 +14,11 @@ from fractions import Fraction
 import numpy as np
 
 from .contract import DAY_COUNTS, ROUNDINGS
+from .errors import ArgumentError
 from .model import AMOUNT_SCALE, RATE_SCALE
 from .money import cents_of_terms, cents_to_decimal, rate_units, div_half_up
-from .parse import to_units
+from .parse.tables import to_units
 from .rules import d64, days_in_year
-
-
-class ArgumentError(ValueError):
-    """A bad argument: ``name`` is the argument, ``problem`` a short text."""
-
-    def __init__(self, name: str, problem: str):
-        super().__init__(f"{name}: {problem}")
-        self.name = name
-        self.problem = problem
 
 
 def _check_choice(name, value, choices):

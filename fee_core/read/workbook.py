@@ -34,7 +34,6 @@ with ``t="e"`` (-> ``CellError('#N/A')`` etc.) and formula cells with no ``<v>``
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import os
 import posixpath
 import re
@@ -50,7 +49,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
-from .findings import Finding, Location, column_letter, error
+from ..findings import Finding, Location, column_letter, error
 from .raw import CellError, RawBook, RawTable
 
 __all__ = [
@@ -450,17 +449,7 @@ class _Reader:
             raise self.refuse("book.corrupt",
                               f"the workbook cannot be read ({type(exc).__name__}: {exc}); "
                               f"{_SAVE_AS}")
-        # calamine's to_python builds a list per row: millions of containers that the cyclic
-        # collector would walk again and again as they pile up (a quarter of the time on a 1 M-row
-        # sheet, and growth worse than linear).  Reference counting frees them either way; only
-        # the search for cycles waits until the tables are built.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            return self._sheets_to_tables(wb, by_sheet)
-        finally:
-            if gc_was_on:
-                gc.enable()
+        return self._sheets_to_tables(wb, by_sheet)
 
     def _sheets_to_tables(self, wb, by_sheet: dict[str, list[_TableDef]]) -> dict[str, RawTable]:
         tables: dict[str, RawTable] = {}

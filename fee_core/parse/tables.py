@@ -12,14 +12,14 @@ from decimal import Decimal, InvalidOperation
 
 import numpy as np
 
-from . import contract
-from .columns import Columns
-from .contract import TABLES
-from .findings import Finding, Location, column_letter, error, warning
-from .model import (AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow,
-                    Rename, Settings)
+from .. import contract
+from ..columns import Columns
+from ..contract import SETTINGS, TABLES, Settings
+from ..findings import Finding, Location, column_letter, error, warning
+from ..model import (AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow,
+                    Rename)
 from .names import EXACT, FORMER, NORMALISED, NameResolver, brand_words, did_you_mean
-from .raw import CellError, RawBook, RawTable
+from ..read.raw import CellError, RawBook, RawTable
 
 EPOCH_1900 = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
@@ -191,6 +191,7 @@ def check_table(raw: RawBook, name: str, findings: list[Finding]) -> RawTable | 
 
 # --------------------------------------------------------------------------- settings
 def parse_settings(t: RawTable | None, date1904: bool, findings: list[Finding]) -> Settings:
+    """The Settings table -> ``Settings``; a blank Value keeps the default (SPEC §3)."""
     if t is None:
         return Settings()
     r = TableReader(t, date1904, findings)
@@ -199,23 +200,24 @@ def parse_settings(t: RawTable | None, date1904: bool, findings: list[Finding]) 
         name = r.get(i, "Setting", "text")
         if not name:
             continue
-        if name not in contract.SETTINGS:
-            near = [s for s in contract.SETTINGS if s.lower() == name.lower()]
+        spec = SETTINGS.get(name)
+        if spec is None:
+            near = [s for s in SETTINGS if s.lower() == name.lower()]
             findings.append(warning("setting.unknown", r.loc(i, "Setting"),
                                     f"Unknown setting '{name}' is ignored."
                                     + (f" Did you mean '{near[0]}'?" if near else "")))
             continue
-        if name in values:
+        if spec.attr in values:
             findings.append(error("setting.duplicate", r.loc(i, "Setting"),
                                   f"Setting '{name}' is given twice; keep one row."))
             continue
-        kind, _ = contract.SETTINGS[name]
         raw_v = r.value(i, "Value")
         if raw_v is None or raw_v == "":
             continue  # default
-        if kind == "date":
+        v: object
+        if spec.kind == "date":
             v = r.get(i, "Value", "date")
-        elif kind == "rate":
+        elif spec.kind == "rate":
             v = r.get(i, "Value", "rate")
             if v is not None and (v < 0 or v > 1):
                 findings.append(error("setting.bad_value", r.loc(i, "Value"),
@@ -223,22 +225,13 @@ def parse_settings(t: RawTable | None, date1904: bool, findings: list[Finding]) 
                 v = None
         else:
             v = r.get(i, "Value", "text")
-            choices = contract.SETTING_CHOICES[name]
-            if v is not None and v not in choices:
+            if v is not None and v not in spec.choices:
                 findings.append(error("setting.bad_value", r.loc(i, "Value"),
-                                      f"{name} must be one of {', '.join(choices)}; got '{v}'."))
+                                      f"{name} must be one of {', '.join(spec.choices)}; got '{v}'."))
                 v = None
         if v is not None:
-            values[name] = v
-    kw = {}
-    mapping = {"Period Start": "period_start", "Period End": "period_end", "Day Count": "day_count",
-               "Rounding": "rounding", "Service Fee Cap": "service_fee_cap",
-               "Asset-Based Sales Charge Cap": "absc_cap", "Payment Frequency": "payment_frequency",
-               "Initial Term End": "initial_term_end"}
-    for k, attr in mapping.items():
-        if k in values:
-            kw[attr] = values[k]
-    return Settings(**kw)
+            values[spec.attr] = v
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- schedules
