@@ -24,7 +24,6 @@ Data:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import zipfile
@@ -36,8 +35,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from fee_core.contract import TABLES, Settings, headers_of
 from fee_core.calendar import sessions
+from fee_core.contract import TABLES, Settings, headers_of
 from fee_core.plan import default_plan
 from templates.sample import _first_index  # the template's rule: last row on or before
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import localcontext
 from pathlib import Path
 
@@ -93,7 +93,6 @@ def machine() -> dict:
     except OSError:
         load = None
     try:
-        import python_calamine
         from importlib.metadata import version
         cal = version("python-calamine")
         opx = version("openpyxl")
@@ -285,8 +284,9 @@ def udf_measure(nav_table, reps: int) -> dict:
         udfs = None
         src = f"fee_core.cells only (addin.udfs not importable: {type(exc).__name__})"
     out["source"] = src
-    from fee_core import single_figures as cells
     from decimal import Decimal
+
+    from fee_core import single_figures as cells
     s, e = dt(S10.year, S10.month, S10.day), dt(E10.year, E10.month, E10.day)
     if udfs is not None:
         def clear():
@@ -333,6 +333,7 @@ def profile(paths: dict, top: int = 18) -> str:
     import cProfile
     import io
     import pstats
+
     from fee_core.engine import load_raw
     from fee_core.engine import run as engine_run
     from fee_core.read.workbook import read_workbook
@@ -363,7 +364,7 @@ def run(cfg: dict, use_lo: bool = True, log=print) -> dict:
     first_year = cfg.get("first_year", 2001)
     global S10
     S10 = date(first_year, 1, 1)
-    res: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    res: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
                  "machine": machine(), "config": {k: v for k, v in cfg.items()}, "notes": []}
     tmp = Path(tempfile.mkdtemp(prefix="fee12b1-bench-"))
     P = cfg["providers"]
@@ -394,7 +395,8 @@ def run(cfg: dict, use_lo: bool = True, log=print) -> dict:
     m = timed(lambda: engine_accruals(book), cfg["reps"] * 3)
     grid, fees = m.pop("_result")
     acc["engine"] = m
-    from fee_core.engine import run as engine_run, compute_file
+    from fee_core.engine import compute_file
+    from fee_core.engine import run as engine_run
     acc["engine_run"] = clean(timed(lambda: engine_run(book, [], S10, E10, "month"), cfg["reps"]))
     acc["compute_file"] = clean(timed(lambda: compute_file(acc_paths[1]), cfg["reps_e2e"]))
     acc["cli_e2e"] = clean(subprocess_seconds(compute_argv(acc_paths[1], tmp / "acc"), cfg["reps_e2e"]))

@@ -4,14 +4,12 @@ listed once in ``BOOK_CHECKS``.  Checks that need the daily grid take it as well
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 import numpy as np
 
 from . import calendar
 from .findings import Finding, Location, error, warning
-from .model import Book
-from .money import rate_units
+from .model import Book, RateRow
 from .rules import Grid, d64, to_date
 
 SEED = "seed plan"
@@ -51,12 +49,12 @@ def check_effective_dates(book: Book) -> list[Finding]:
     """Schedule A and Schedule B effective dates that differ (accrual starts at the later),
     funds without a Schedule B rate, and funds effective before the plan itself."""
     out = []
-    first_b: dict[str, object] = {}
+    first_b: dict[str, RateRow] = {}
     for r in book.rates:
         if r.fund not in first_b or r.effective < first_b[r.fund].effective:
             first_b[r.fund] = r
-    plan_eff = [e.date for e in book.events if e.event == "Plan Effective" and e.fund is None]
-    plan_eff = min(plan_eff) if plan_eff else None
+    effective = [e.date for e in book.events if e.event == "Plan Effective" and e.fund is None]
+    plan_eff = min(effective) if effective else None
     for f in book.funds:
         b = first_b.get(f.name)
         if b is None:

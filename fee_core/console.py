@@ -8,9 +8,10 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import IO, Iterable
+from typing import IO
 
 from .contract import CHECK_COLUMNS
 from .errors import UsageError

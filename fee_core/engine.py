@@ -5,10 +5,11 @@ crashes is caught and becomes an ``internal.error`` finding, never a traceback f
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

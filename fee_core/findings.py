@@ -7,8 +7,8 @@ bad arguments raise; bad *data* becomes findings.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"

@@ -96,13 +96,9 @@ class Nav:
     present: np.ndarray
     rows: np.ndarray
     columns: tuple[tuple[str, str], ...]   # per fund: (column letter, header as written)
+    invalid: np.ndarray
     sheet: str = "NAV"
     table: str = "NAV"
-    invalid: np.ndarray | None = None
-
-    def __post_init__(self):
-        if self.invalid is None:
-            object.__setattr__(self, "invalid", np.zeros(self.present.shape, bool))
 
     def location(self, i: int | None, j: int | None) -> Location:
         if i is None or j is None:
@@ -113,9 +109,9 @@ class Nav:
         return Location(self.sheet, self.table, row, header, f"{letter}{row}")
 
     @staticmethod
-    def empty() -> "Nav":
+    def empty() -> Nav:
         return Nav(np.array([], dtype="datetime64[D]"), (), np.zeros((0, 0), np.int64),
-                   np.zeros((0, 0), bool), np.array([], np.int64), ())
+                   np.zeros((0, 0), bool), np.array([], np.int64), (), np.zeros((0, 0), bool))
 
 
 @dataclass(frozen=True)
@@ -132,8 +128,8 @@ class Book:
     events: tuple[PlanEvent, ...]
     nav: Nav
     providers: tuple[Provider, ...]
-    provider_assets: "Columns"
-    expenses: "Columns"
+    provider_assets: Columns
+    expenses: Columns
     source: str = ""
     sheets: dict = field(default_factory=dict, compare=False)   # table name -> sheet name
     letters: dict = field(default_factory=dict, compare=False)  # table -> header -> column letter

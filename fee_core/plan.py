@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
+
 def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
@@ -23,9 +24,10 @@ def _raw() -> str:
 def default_plan() -> dict:
     """The default plan as plain data (a fresh copy each call).
 
-    Keys: title, source, distributor, agreement_date (date), schedule_a (company, fund, effective, notes), schedule_b (fund, rate Decimal, effective,
-    end, notes), fund_names (former, fund, changed_on, source), plan_events (date, event,
-    fund, notes).  The plan's settings are the ``contract.Settings`` defaults.
+    Keys: title, source, distributor, agreement_date (date), schedule_a (company, fund,
+    effective, notes), schedule_b (fund, rate Decimal, effective, end, notes), fund_names
+    (former, fund, changed_on, source), plan_events (date, event, fund, notes).  The plan's
+    settings are the ``contract.Settings`` defaults.
     """
     plan = json.loads(_raw())
     plan["agreement_date"] = _d(plan["agreement_date"])

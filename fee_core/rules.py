@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 import numpy as np
 
-
 from .findings import Finding, Location, error, warning
 from .model import Book, Settings
 from .money import rate_units

@@ -15,8 +15,8 @@ import numpy as np
 
 from .contract import DAY_COUNTS, ROUNDINGS
 from .errors import ArgumentError
-from .model import AMOUNT_SCALE, RATE_SCALE
-from .money import cents_of_terms, cents_to_decimal, rate_units, div_half_up
+from .model import AMOUNT_SCALE
+from .money import cents_of_terms, cents_to_decimal, div_half_up, rate_units
 from .parse.tables import to_units
 from .rules import d64, days_in_year
 
@@ -132,4 +132,5 @@ def service_fee(provider_rate: Decimal, fund_rate: Decimal, assets: Decimal, sta
         raise ArgumentError("end_date", "before start")
     days = np.arange(d64(start), d64(end) + 1, dtype="datetime64[D]")
     units, _ = to_units(np.array([float(assets)]))
-    return cents_to_decimal(_fee_cents(rate_units(r), days, np.full(len(days), units[0]), day_count, rounding))
+    amounts = np.full(len(days), units[0])
+    return cents_to_decimal(_fee_cents(rate_units(r), days, amounts, day_count, rounding))

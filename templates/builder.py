@@ -42,26 +42,45 @@ def _readme_lines(year: int, sample: bool, seed: int) -> list[str]:
         "fee12b1 input workbook",
         f"{plan['title']}. Distributor: {plan['distributor']}.",
         f"Plan year {year}. {kind}",
-        "Each sheet below holds one Excel table; keep the header texts as they are (extra columns are ignored).",
-        "Dates are real dates shown yyyy-mm-dd; rates are fractions shown as percent (0.0045 shows as 0.45%); money is in USD.",
+        "Each sheet below holds one Excel table; keep the header texts as they are (extra columns are "
+        "ignored).",
+        "Dates are real dates shown yyyy-mm-dd; rates are fractions shown as percent (0.0045 shows as "
+        "0.45%); money is in USD.",
         "",
-        "Settings: the period to compute (Period Start, Period End), day count, rounding, the NASD/FINRA caps, payment frequency and the initial term end.",
-        "Schedule A: registered investment companies, their funds (current names), effective dates and footnotes.",
-        "Schedule B: each fund's annual distribution fee rate with its effective date and optional end date (a history: one row per rate in force).",
-        "Fund Names: former fund names, the current name and the date of the change, from the footnotes; two sources that disagree are both kept and reported by the check.",
-        "Plan Events: Plan Effective, Continuance Approved (blank Fund = whole plan), Termination, Amendment.",
-        "NAV: Class K net assets of each fund at each NYSE session's close; the first row is the last session of the previous year, carried into January 1. Leave a cell blank before the fund is in the plan.",
-        "Providers: service providers with their agreement type (Service, Third Party, Variable Contract, Bank Trust), agreed service fee rate, start and end dates and minimum payment.",
-        "Provider Assets: average daily net assets attributable to each provider's customers, per fund and period.",
+        "Settings: the period to compute (Period Start, Period End), day count, rounding, the NASD/FINRA "
+        "caps, payment frequency and the initial term end.",
+        "Schedule A: registered investment companies, their funds (current names), effective dates and "
+        "footnotes.",
+        "Schedule B: each fund's annual distribution fee rate with its effective date and optional end "
+        "date (a history: one row per rate in force).",
+        "Fund Names: former fund names, the current name and the date of the change, from the footnotes; "
+        "two sources that disagree are both kept and reported by the check.",
+        "Plan Events: Plan Effective, Continuance Approved (blank Fund = whole plan), Termination, "
+        "Amendment.",
+        "NAV: Class K net assets of each fund at each NYSE session's close; the first row is the last "
+        "session of the previous year, carried into January 1. Leave a cell blank before the fund is in "
+        "the plan.",
+        "Providers: service providers with their agreement type (Service, Third Party, Variable "
+        "Contract, Bank Trust), agreed service fee rate, start and end dates and minimum payment.",
+        "Provider Assets: average daily net assets attributable to each provider's customers, per fund "
+        "and period.",
         "Expenses: the distributor's own spending under the plan, by fund and FIFTH category.",
-        "Drop-down lists offer the allowed choices; fund columns offer the Schedule A names (named range FundList) but accept former names too.",
+        "Drop-down lists offer the allowed choices; fund columns offer the Schedule A names (named range "
+        "FundList) but accept former names too.",
         "",
-        "Output sheets (live figures need the fee12b1 add-in functions on Windows Excel; elsewhere they show #NAME?):",
-        "Summary: per fund and month, FEE_ADNA and FEE_PERIOD cells beside NATIVE tie-out formulas (green) that any spreadsheet computes; the difference columns should read 0.00.",
-        "Accruals, Payouts, Checks: FEE_ACCRUALS, FEE_PAYOUTS and FEE_CHECKS spill whole tables from cell A5 (choose the periods in B2).",
-        "xlwings.conf: UDF Modules = addin.udfs; Interpreter_Win and PYTHONPATH left empty mean pythonw on PATH and an installed fee12b1. Set up: pip install fee12b1, xlwings addin install, then in the xlwings ribbon click Import Functions with this workbook active and save it as .xlsm (docs/workbooks.md).",
+        "Output sheets (live figures need the fee12b1 add-in functions on Windows Excel; elsewhere they "
+        "show #NAME?):",
+        "Summary: per fund and month, FEE_ADNA and FEE_PERIOD cells beside NATIVE tie-out formulas "
+        "(green) that any spreadsheet computes; the difference columns should read 0.00.",
+        "Accruals, Payouts, Checks: FEE_ACCRUALS, FEE_PAYOUTS and FEE_CHECKS spill whole tables from "
+        "cell A5 (choose the periods in B2).",
+        "xlwings.conf: UDF Modules = addin.udfs; Interpreter_Win and PYTHONPATH left empty mean pythonw "
+        "on PATH and an installed fee12b1. Set up: pip install fee12b1, xlwings addin install, then in "
+        "the xlwings ribbon click Import Functions with this workbook active and save it as .xlsm "
+        "(docs/workbooks.md).",
         "",
-        "Without Excel: fee12b1 check BOOK.xlsx   fee12b1 compute BOOK.xlsx --csv DIR   fee12b1 publish BOOK.xlsx OUT.xlsx (a values-only copy for email).",
+        "Without Excel: fee12b1 check BOOK.xlsx   fee12b1 compute BOOK.xlsx --csv DIR   fee12b1 publish "
+        "BOOK.xlsx OUT.xlsx (a values-only copy for email).",
     ]
 
 
@@ -140,14 +159,14 @@ def add_input_polish(wb: Workbook, tables: dict[str, list[dict]]) -> None:
                 ws.column_dimensions[get_column_letter(j)].width = max(16, min(30, len(cols[j - 1]) + 4))
         if name == "Settings":
             for row in ws.iter_rows(min_row=2):
-                spec = SETTINGS.get(row[0].value)
-                if spec is None:
+                setting = SETTINGS.get(str(row[0].value))
+                if setting is None:
                     continue
-                if spec.kind == "rate" and isinstance(row[1].value, (int, float)):
+                if setting.kind == "rate" and isinstance(row[1].value, (int, float)):
                     row[1].number_format = RATE_FORMAT
-                if spec.choices:
-                    _validation(ws, row[1].coordinate, '"' + ",".join(spec.choices) + '"', True,
-                                spec.label)
+                if setting.choices:
+                    _validation(ws, row[1].coordinate, '"' + ",".join(setting.choices) + '"', True,
+                                setting.label)
             ws.column_dimensions["A"].width = 32
             ws.column_dimensions["B"].width = 16
         if name == "PlanEvents":

@@ -16,7 +16,8 @@ from fee_core.contract import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from fee_core.engine import load, run
 from fee_core.write.csv import csv_text
 from fee_core.write.inputs import write_input_workbook
-from tests.naive_reference import compute_naive, csv_text as naive_csv
+from tests.naive_reference import compute_naive
+from tests.naive_reference import csv_text as naive_csv
 
 pytestmark = pytest.mark.bench
 

@@ -15,7 +15,6 @@ import pytest
 from fee_core.cli import main
 from templates.demo import demo_files
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

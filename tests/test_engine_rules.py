@@ -230,7 +230,8 @@ def test_payments_minimum_carry_forward():
     t = one_fund()
     t["Providers"] = [dealer(0.0025, minimum=1000.0)]
     t["ProviderAssets"] = [assets("D1", "Balanced Fund", date(2001, m, 1), e, 2_000_000.0)
-                           for m, e in ((1, date(2001, 1, 31)), (2, date(2001, 2, 28)), (3, date(2001, 3, 31)))]
+                           for m, e in ((1, date(2001, 1, 31)), (2, date(2001, 2, 28)),
+                                        (3, date(2001, 3, 31)))]
     res = compute(t, date(2001, 1, 1), date(2001, 4, 30))
     p = res.payments
     assert list(p.service_fees) == [D("424.66"), D("383.56"), D("424.66"), D("0.00")]
@@ -290,8 +291,10 @@ def test_exact_half_cent_rounds_up():
 def test_cents_of_terms_exact_near_ties_and_for_huge_amounts():
     # random terms against exact Fractions, including amounts beyond 2**53 units and exact
     # half cents built on purpose
-    import numpy as np
     from fractions import Fraction
+
+    import numpy as np
+
     from fee_core.money import CENT_DIVISOR, cents_of_terms, div_half_up
     rng = np.random.default_rng(5)
     n = 4000

@@ -7,7 +7,8 @@ import csv
 import random
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fee_core.cli import main
 from fee_core.write.inputs import write_input_workbook

@@ -5,7 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fee_core.write.csv import csv_cell, csv_text
 from fee_core.write.text import csv_safe

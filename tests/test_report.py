@@ -19,13 +19,20 @@ import numpy as np
 import openpyxl
 import pytest
 
+from fee_core.board import UNALLOCATED, make_report, parse_quarter, quarter_bounds
 from fee_core.cli import main
 from fee_core.contract import AGREEMENT_TYPES, EXPENSE_CATEGORIES
 from fee_core.engine import load
-from fee_core.board import (UNALLOCATED, make_report, parse_quarter, quarter_bounds)
-from fee_core.write.report import (ABSC_COLOUR, CHART_SHEET, REPORT_SHEET, SERVICE_COLOUR,
-                                  STATUS_SHEET, report_workbook, write_report)
 from fee_core.write.inputs import write_input_workbook
+from fee_core.write.report import (
+    ABSC_COLOUR,
+    CHART_SHEET,
+    REPORT_SHEET,
+    SERVICE_COLOUR,
+    STATUS_SHEET,
+    report_workbook,
+    write_report,
+)
 from templates.builder import build_template
 from templates.sample import sample_tables
 

@@ -293,7 +293,8 @@ def test_small_provider_carries_forward(sample_2001):
         for r in assets:
             if r["Provider ID"] == p["Provider ID"]:
                 days = (r["Period End"] - r["Period Start"]).days + 1
-                monthly[r["Period Start"]] += min(p["Service Fee Rate"], 0.0025) * r["Average Net Assets"] * days / 365
+                rate = min(p["Service Fee Rate"], 0.0025)
+                monthly[r["Period Start"]] += rate * r["Average Net Assets"] * days / 365
         assert monthly and any(v < p["Minimum Payment"] for v in monthly.values())
 
 

@@ -39,9 +39,9 @@ def payments(book: Book, sf: ServiceFees, pers) -> list[tuple]:
         carried = np.where(pay, 0, due)
         carried_out[:, k] = carried
         carried = np.where(active[:, k], carried, 0)   # nothing is due before the first fee
-    i, k = np.nonzero(active)                            # provider-major, then period
-    return list(zip(i.tolist(), k.tolist(), tot[i, k].tolist(), carried_in[i, k].tolist(),
-                    payable[i, k].tolist(), carried_out[i, k].tolist()))
+    pi, pk = np.nonzero(active)                          # provider-major, then period
+    return list(zip(pi.tolist(), pk.tolist(), tot[pi, pk].tolist(), carried_in[pi, pk].tolist(),
+                    payable[pi, pk].tolist(), carried_out[pi, pk].tolist()))
 
 
 def minimum_cents(p: Provider) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import numpy as np
 
@@ -16,10 +16,9 @@ from .. import contract
 from ..columns import Columns
 from ..contract import SETTINGS, TABLES, Settings
 from ..findings import Finding, Location, column_letter, error, warning
-from ..model import (AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow,
-                    Rename)
-from .names import EXACT, FORMER, NORMALISED, NameResolver, brand_words, did_you_mean
+from ..model import AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow, Rename
 from ..read.raw import CellError, RawBook, RawTable
+from .names import NORMALISED, NameResolver, brand_words, did_you_mean
 
 EPOCH_1900 = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
@@ -66,7 +65,7 @@ def as_date(v, date1904: bool) -> date | None:
     if isinstance(v, CellError):
         raise _error_problem(v)
     if isinstance(v, bool):
-        raise CellProblem("cell.not_a_date", f"TRUE/FALSE is not a date; enter a real date")
+        raise CellProblem("cell.not_a_date", "TRUE/FALSE is not a date; enter a real date")
     if isinstance(v, (int, float)):
         return serial_to_date(float(v), date1904)
     text = str(v).strip()
@@ -582,7 +581,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
             values[:, j] = np.where(use & ~present[:, j], units, values[:, j])
             present[:, j] |= use
     rows = t.excel_row(idx.astype(np.int64))
-    return Nav(kept_dates, funds, values, present, rows, tuple(columns), t.sheet, t.name, invalid)
+    return Nav(kept_dates, funds, values, present, rows, tuple(columns), invalid, t.sheet, t.name)
 
 
 # --------------------------------------------------------------------------- providers
@@ -669,7 +668,7 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
             bad_cells[k] = True
         for code, rows in by_code.items():
             msg = {k: p.message for k, p in probs}
-            report(code, rows, header, lambda k, h=header: f"{h}: {msg[k]}.")
+            report(code, rows, header, lambda k, h=header, m=msg: f"{h}: {m[k]}.")
     blank_amt = np.array([v is None for v in raw_amt], bool) if not ok.all() else np.zeros(n, bool)
     blank_row = np.isnat(starts) & np.isnat(ends) & (pids == "") & (written == "") & blank_amt
     blank_row &= ~bad_cells
@@ -688,7 +687,8 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
             p = CellProblem("cell.not_a_number", f"'{raw_amt[k]}' is not a number")
         except CellProblem as e:
             p = e
-        findings.append(error(p.code, r.loc(int(k), "Average Net Assets"), f"Average Net Assets: {p.message}."))
+        findings.append(error(p.code, r.loc(int(k), "Average Net Assets"),
+                              f"Average Net Assets: {p.message}."))
     good &= ok
     report("cell.negative", np.nonzero(good & (amounts < 0))[0], "Average Net Assets",
            lambda k: f"Average Net Assets {amounts[k]:,.2f} is negative; enter 0 or more.")

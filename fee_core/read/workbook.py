@@ -34,15 +34,15 @@ with ``t="e"`` (-> ``CellError('#N/A')`` etc.) and formula cells with no ``<v>``
 from __future__ import annotations
 
 import datetime as _dt
+import mmap
 import os
 import posixpath
 import re
 import struct
-import mmap
 import zipfile
 import zlib
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
@@ -164,7 +164,7 @@ class _Reader:
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
                     EOFError, NotImplementedError) as exc:
                 raise self.refuse("book.not_workbook",
-                                  f"the file is not a readable workbook ({exc}); {_SAVE_AS}")
+                                  f"the file is not a readable workbook ({exc}); {_SAVE_AS}") from None
             with zf:
                 return self._read_zip(fh, zf)
 
@@ -173,11 +173,11 @@ class _Reader:
             st = os.stat(self.path)
         except FileNotFoundError:
             raise self.refuse("book.not_found",
-                              "the workbook file does not exist; check the path and file name")
+                              "the workbook file does not exist; check the path and file name") from None
         except OSError as exc:
             raise self.refuse("book.not_found",
                               f"the workbook file cannot be opened ({exc.strerror or exc}); "
-                              "check the path and its permissions")
+                              "check the path and its permissions") from None
         if not os.path.isfile(self.path):
             raise self.refuse("book.not_workbook",
                               "the path is not a file (a folder?); give the path of the .xlsx file")
@@ -308,7 +308,7 @@ class _Reader:
         except _ZipLie as exc:
             raise self.refuse("book.too_large" if exc.too_big else "book.corrupt",
                               f"the part {part!r} {exc}; the file is damaged or crafted to "
-                              "exhaust memory, and is not read")
+                              "exhaust memory, and is not read") from None
 
     def _check_prolog(self, part: str) -> None:
         head = self._read_member(part, head=_PROLOG_BYTES)
@@ -328,10 +328,10 @@ class _Reader:
             raise self.refuse("book.unsafe_xml",
                               f"the part {part!r} declares a DTD or entities (an 'XML bomb' "
                               "pattern Excel never writes); the file is refused; ask the sender "
-                              "for a workbook saved by Excel")
+                              "for a workbook saved by Excel") from None
         except (ParseError, ValueError) as exc:
             raise self.refuse("book.corrupt",
-                              f"the part {part!r} is not well-formed XML ({exc}); {_SAVE_AS}")
+                              f"the part {part!r} is not well-formed XML ({exc}); {_SAVE_AS}") from None
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, resolved part name) for ``part``."""
@@ -448,7 +448,7 @@ class _Reader:
         except Exception as exc:       # calamine raises its own error classes, or panics
             raise self.refuse("book.corrupt",
                               f"the workbook cannot be read ({type(exc).__name__}: {exc}); "
-                              f"{_SAVE_AS}")
+                              f"{_SAVE_AS}") from None
         return self._sheets_to_tables(wb, by_sheet)
 
     def _sheets_to_tables(self, wb, by_sheet: dict[str, list[_TableDef]]) -> dict[str, RawTable]:
@@ -460,7 +460,7 @@ class _Reader:
                 except Exception as exc:
                     raise self.refuse("book.corrupt",
                                       f"sheet {sheet!r} cannot be read ({type(exc).__name__}: "
-                                      f"{exc}); {_SAVE_AS}", sheet=sheet)
+                                      f"{exc}); {_SAVE_AS}", sheet=sheet) from None
                 specials = None               # the sheet's error/no-value cells, scanned lazily
                 for td in tds:
                     table, specials = self._build_table(td, grid, specials)
@@ -477,7 +477,7 @@ class _Reader:
         except _ZipLie as exc:
             raise self.refuse("book.too_large" if exc.too_big else "book.corrupt",
                               f"the part {part!r} {exc}; the file is damaged or crafted to "
-                              "exhaust memory, and is not read")
+                              "exhaust memory, and is not read") from None
 
     def _specials(self, part: str, sheet: str) -> dict:
         data = self.kept.pop(part, None) or self._read_member(part)
@@ -486,7 +486,7 @@ class _Reader:
         except ValueError as exc:
             raise self.refuse("book.corrupt",
                               f"sheet {sheet!r} cannot be scanned for error cells ({exc}); "
-                              f"{_SAVE_AS}", sheet=sheet)
+                              f"{_SAVE_AS}", sheet=sheet) from None
 
     def _build_table(self, td: _TableDef, grid: list, specials):
         ncols = td.c2 - td.c1 + 1
@@ -699,7 +699,7 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None = None, discard: bool =
             if not discard:
                 parts.append(out)
     except zlib.error as exc:
-        raise _ZipLie(f"cannot be decompressed ({exc})")
+        raise _ZipLie(f"cannot be decompressed ({exc})") from None
     if head is not None:
         return b"".join(parts)[:cap]
     if not d.eof or produced != declared:

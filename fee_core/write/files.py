@@ -17,8 +17,8 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..errors import OutputExists, UsageError, WouldOverwriteInput
 
@@ -60,12 +60,12 @@ def _locked(folder: Path) -> Iterator[None]:
         with open(lock, "a+b") as fh:
             import msvcrt
             fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
             try:
                 yield
             finally:
                 fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -114,7 +114,7 @@ class OutputSet:
         if existing and not self.force:
             raise OutputExists(f"{', '.join(map(str, existing))} exist(s); use --force to replace")
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         self.check()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -154,7 +154,7 @@ class OutputSet:
     def __exit__(self, exc_type, exc, tb) -> None:
         staging, self._staging = self._staging, None
         try:
-            if exc_type is None:
+            if exc_type is None and staging is not None:
                 self._commit(staging)
         finally:
             if staging is not None:

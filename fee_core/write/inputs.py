@@ -5,9 +5,10 @@ published copy and the tests that build workbooks (good and bad) by code use it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -16,6 +17,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..contract import TABLES, headers_of
 from .xlsx import DATE_FORMAT, FIXED_TIME, MONEY_FORMAT, RATE_FORMAT
+
 
 def _cell_value(value: Any) -> Any:
     if isinstance(value, Decimal):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from calendar import monthrange
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,14 +32,18 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from .. import __version__
-from ..contract import (ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS,
-                        SETTINGS, TABLES)
+from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, SETTINGS, TABLES
 from ..engine import Result, load_raw, run
 from ..findings import Finding, has_errors, quote_sheet
 from ..read import read_workbook
 from ..read.raw import CellError, RawBook
-from .addin_sheets import (SUMMARY_FIRST_ROW, SummaryRow, add_output_sheets, add_summary_sheet,
-                           add_xlwings_conf)
+from .addin_sheets import (
+    SUMMARY_FIRST_ROW,
+    SummaryRow,
+    add_output_sheets,
+    add_summary_sheet,
+    add_xlwings_conf,
+)
 from .files import OutputSet, write_one
 from .text import formula_like
 from .xlsx import DATE_FORMAT, MONEY_FORMAT, RATE_FORMAT, workbook_bytes
@@ -285,10 +289,10 @@ def _nav_headers(res: Result) -> dict[str, str]:
 def _now(now: datetime | None) -> datetime:
     if now is None:
         text = os.environ.get(TIME_ENV)
-        now = datetime.fromisoformat(text) if text else datetime.now(timezone.utc)
+        now = datetime.fromisoformat(text) if text else datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(timezone.utc).replace(microsecond=0)
+        now = now.replace(tzinfo=UTC)
+    return now.astimezone(UTC).replace(microsecond=0)
 
 
 def sha256_of(path) -> str:

@@ -16,20 +16,20 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .. import __version__
+from ..board import KINDS, UNALLOCATED, BoardReport, FundLine
 from ..contract import EXPENSE_CATEGORIES
 from .files import write_one
 from .text import formula_like
 from .xlsx import workbook_bytes
-from ..board import KINDS, UNALLOCATED, BoardReport, FundLine
 
 REPORT_SHEET, CHART_SHEET, STATUS_SHEET = "Board Report", "Chart", "Plan Status"
 MONEY = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
