@@ -1,21 +1,34 @@
-"""Workbooks the tool writes: the number formats (one place) and reproducible package bytes.
+"""Workbooks the tool writes: the number formats (one place), the one cell writer, page setup.
+
+Workbooks are written with XlsxWriter (it stores formula results, dynamic arrays, tables,
+charts and page setup natively).  ``new_workbook`` opens one with the options every output
+needs (no string is ever turned into a formula, number or URL; a fixed creation time, so the same
+input gives the same bytes); ``Styles`` creates the formats once per workbook; ``put`` writes
+one value by its type -- text that looks like a formula is stored as text with Excel's quote
+prefix (``text.formula_like``, the one formula guard), money ``Decimal`` as a number with the
+money format, dates as dates; ``page_setup`` makes a sheet print-ready (fit to the page width,
+header row repeated, header and footer naming the plan, the period and "page x of y").
 
 Formats: dates ``yyyy-mm-dd``, rates ``0.00%`` (fractions shown as percent), money in the
 accounting layout without a currency symbol (Excel's built-in format 43).
 
-Reproducible output: the same arguments give byte-identical files.  openpyxl stamps the save
-time into docProps/core.xml and every zip entry; ``reproducible_bytes`` rewrites both with a fixed
-time, and gives the anchor cell of each spilled add-in table function the dynamic-array cell
-metadata Excel 365 writes (``cm="1"``).
+The older openpyxl path (``reproducible_bytes``/``workbook_bytes``) remains for the workbooks
+not yet moved to XlsxWriter.
 """
 from __future__ import annotations
 
 import io
 import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
 
+import xlsxwriter
 from openpyxl import Workbook
+
+from ..read.raw import CellError
+from .text import formula_like
 
 DATE_FORMAT = "yyyy-mm-dd"
 RATE_FORMAT = "0.00%"
@@ -24,6 +37,112 @@ RATE_FORMAT = "0.00%"
 MONEY_FORMAT = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
 FIXED_TIME = datetime(2000, 11, 30, 0, 0, 0)
 
+
+
+RATE_DETAIL_FORMAT = "0.0000%"
+INTEGER_FORMAT = "#,##0"
+
+# XlsxWriter options for every workbook the tool writes: text stays text.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
+                    "strings_to_urls": False, "nan_inf_to_errors": True}
+
+
+def new_workbook(target: str | IO[bytes], when: datetime | None = None,
+                 constant_memory: bool = False, title: str | None = None) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook writing to ``target`` (a path or a binary file object), created
+    at ``when`` (default FIXED_TIME: the same content gives the same bytes).  ``constant_memory``
+    streams rows to disk (each sheet must then be written row by row, in order)."""
+    options: dict[str, Any] = dict(WORKBOOK_OPTIONS)
+    if constant_memory:
+        options["constant_memory"] = True
+    if not isinstance(target, str):
+        options["in_memory"] = True
+    wb = xlsxwriter.Workbook(target, options)
+    props: dict[str, Any] = {"created": when or FIXED_TIME, "author": "fee12b1"}
+    if title:
+        props["title"] = title
+    wb.set_properties(props)
+    return wb
+
+
+def workbook_to_bytes(build) -> bytes:
+    """The bytes of a workbook ``build(wb)`` fills (``new_workbook`` on a buffer)."""
+    buf = io.BytesIO()
+    wb = new_workbook(buf)
+    build(wb)
+    wb.close()
+    return buf.getvalue()
+
+
+class Styles:
+    """The formats of one workbook, created once: ``date``, ``rate``, ``rate_detail``,
+    ``money``, ``integer``, ``text``, ``quoted`` (text with the quote prefix), ``bold``,
+    ``header`` (bold, wrapped, bottom border, light fill), ``title``, ``note``, ``total``
+    (money, bold, top border)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        add = wb.add_format
+        self.date = add({"num_format": DATE_FORMAT})
+        self.rate = add({"num_format": RATE_FORMAT})
+        self.rate_detail = add({"num_format": RATE_DETAIL_FORMAT})
+        self.money = add({"num_format": MONEY_FORMAT})
+        self.integer = add({"num_format": INTEGER_FORMAT})
+        self.text = add({})
+        self.quoted = add({"quote_prefix": True})
+        self.bold = add({"bold": True})
+        self.header = add({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
+                           "bg_color": "#DDEBF7"})
+        self.title = add({"bold": True, "font_size": 14})
+        self.note = add({"italic": True, "font_color": "#595959", "text_wrap": True,
+                         "valign": "top"})
+        self.total = add({"num_format": MONEY_FORMAT, "bold": True, "top": 1,
+                          "bg_color": "#E2EFDA"})
+
+
+def put(ws, row: int, col: int, value, styles: Styles, fmt=None) -> None:
+    """Write one value (0-based ``row``, ``col``) as a value, never as a formula: ``None`` a
+    blank (formatted if ``fmt``), text as text (quote prefix where it looks like a formula),
+    ``Decimal``/int/float as numbers, dates as dates, bool as TRUE/FALSE, an Excel error value
+    as its text."""
+    if value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    if isinstance(value, CellError):
+        value = str(value)
+    if isinstance(value, str):
+        ws.write_string(row, col, value, styles.quoted if formula_like(value) else fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, col, value, fmt or styles.date)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt or styles.date)
+    elif isinstance(value, (Decimal, int, float)):
+        ws.write_number(row, col, float(value), fmt)
+    elif hasattr(value, "item"):                       # a numpy scalar
+        put(ws, row, col, value.item(), styles, fmt)
+    else:
+        raise TypeError(f"cannot write a {type(value).__name__} to a cell")
+
+
+def page_setup(ws, header: str, landscape: bool = True, repeat_rows: tuple[int, int] | None = None,
+               fit_width: bool = True) -> None:
+    """Print-ready: letter paper, landscape (or portrait), fit to the page width (any number of
+    pages tall), the rows ``repeat_rows`` (0-based first, last) repeated on every page, and a
+    header/footer: ``header`` on the left (the plan and the period), "page x of y" on the right."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(1)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    if repeat_rows is not None:
+        ws.repeat_rows(*repeat_rows)
+    ws.set_header("&L&8" + header.replace("&", "&&"))
+    ws.set_footer("&R&8page &P of &N")
 
 
 # Add-in functions that return a dynamic array (spilled from one anchor cell).
