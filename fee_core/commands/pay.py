@@ -1,0 +1,117 @@
+"""``fee12b1 pay BOOK.xlsx --period P --out DIR [--force]``: the payment run of one payment
+period (SPEC §6, §8): ``remittance.csv``, ``journal.csv``, ``statements/<provider_id>.xlsx``
+and ``run.json``, written as one set (all or nothing, never over the input).  With errors in
+the data only ``checks.csv`` is written (exit 1)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_input
+from ..contract import CHECK_COLUMNS, JOURNAL_COLUMNS, REMITTANCE_COLUMNS
+from ..engine import Result, load
+from ..findings import Finding, has_errors
+from ..payrun import PayRun, make_payrun, parse_period, payment_period
+from ..write.csv import csv_text
+from ..write.files import OutputSet
+from ..write.runrecord import RUN_RECORD, file_entry, run_record, sha256_file
+from ..write.statements import statements_for
+
+OUTPUTS = ("remittance.csv", "journal.csv", "statements", RUN_RECORD, "checks.csv")
+
+
+def write_checks(findings: list[Finding], out: OutputSet, prefix: str = "") -> None:
+    """``checks.csv`` of a run stopped by errors in the data."""
+    res = Result(None, None, None, "month", findings)
+    out.write(prefix + "checks.csv", csv_text(res.checks(), CHECK_COLUMNS).encode("utf-8"))
+
+
+def write_payment_run(out: OutputSet, pr: PayRun, source, prefix: str = "",
+                      progress: Progress | None = None) -> list[str]:
+    """The payment run's files into an output set (under ``prefix``, e.g. ``"payrun/"``):
+    remittance.csv, journal.csv, statements/<file>.xlsx and, last, run.json listing them all
+    with their SHA-256.  Returns the names written (relative to the prefix)."""
+    if not pr.ok:
+        raise ValueError("write_payment_run needs a payment run without errors")
+    files = []
+
+    def put(name: str, data: bytes, **extra) -> None:
+        out.write(prefix + name, data)
+        files.append(file_entry(name, data, **extra))
+
+    put("remittance.csv", csv_text(pr.remittance, REMITTANCE_COLUMNS).encode("utf-8"))
+    put("journal.csv", csv_text(pr.journal, JOURNAL_COLUMNS).encode("utf-8"))
+    if progress is not None:
+        progress.step(f"writing {len(pr.statements)} statement(s)")
+    for pid, name, data in statements_for(pr):
+        put(f"statements/{name}", data, provider_id=pid)
+    st = pr.book.settings
+    period = {"payment_period": pr.period.label, "payment_frequency": pr.period.frequency,
+              "start": pr.start.isoformat(), "end": pr.end.isoformat(),
+              "carried_from": st.period_start.isoformat() if st.period_start else None}
+    out.write(prefix + RUN_RECORD, run_record("pay", Path(source), sha256_file(source), st, period,
+                                              pr.totals, pr.findings, files))
+    return [f["name"] for f in files] + [RUN_RECORD]
+
+
+def cmd_pay(args) -> int:
+    path = require_input(args.book)
+    try:
+        parse_period(args.period)          # the form is checked before any work
+    except ValueError as exc:
+        from ..errors import UsageError
+        raise UsageError(f"--period: {exc}") from None
+    out = OutputSet(Path(args.out), OUTPUTS, inputs=[path], force=args.force)
+    out.check()
+    prog = Progress(4)
+    prog.step("reading and checking the workbook")
+    book, findings = load(path)
+    if book is None or has_errors(findings):
+        return _stopped(out, findings)
+    period, start, end = payment_period(book, args.period)
+    prog.step(f"computing the payment run {period.label}")
+    pr = make_payrun(book, findings, period, start, end)
+    if not pr.ok:
+        return _stopped(out, pr.findings)
+    with out:
+        prog.step("writing remittance.csv and journal.csv")
+        names = write_payment_run(out, pr, path, progress=prog)
+    print_findings(pr.findings)
+    t = pr.totals
+    n_paid = sum(1 for s in pr.statements if s.payable)
+    print(f"payment run {period.label} ({start} to {end}): {len(pr.statements)} provider(s), "
+          f"{n_paid} paid; payable {t['payable'] / 100:,.2f}, carried {t['carried'] / 100:,.2f}; "
+          f"plan fee {t['plan_fee'] / 100:,.2f}, service fees {t['service_fees'] / 100:,.2f}, "
+          f"asset-based sales charge {t['asset_based_sales_charge'] / 100:,.2f}")
+    print(f"wrote {out.folder}: remittance.csv, journal.csv ({len(pr.journal)} lines), "
+          f"statements/ ({sum(n.startswith('statements/') for n in names)} workbook(s)), "
+          f"{RUN_RECORD} in {prog.seconds():.1f} s")
+    return EXIT_OK
+
+
+def _stopped(out: OutputSet, findings: list[Finding]) -> int:
+    with out:
+        write_checks(findings, out)
+    print_findings(findings)
+    print(f"errors in the data: no payment run; only {out.folder / 'checks.csv'} written")
+    return EXIT_DATA
+
+
+def register(sub) -> None:
+    p = sub.add_parser("pay", help="the payment run of one period: remittance, statements, "
+                                   "journal, run record",
+                       description="Run the payments of one payment period for distributor "
+                                   "finance: remittance.csv (the payment file: what each "
+                                   "provider is paid or carries), statements/<provider_id>.xlsx "
+                                   "(one remittance statement per provider), journal.csv (the "
+                                   "funds' daily accrual entries and the distributor's entries, "
+                                   "balanced) and run.json (the input's SHA-256, settings, "
+                                   "totals and the files written).  With errors in the data "
+                                   "only checks.csv is written (exit 1).")
+    p.add_argument("book", metavar="BOOK.xlsx", help="the input workbook (never changed)")
+    p.add_argument("--period", required=True, metavar="P",
+                   help="the payment period: a month YYYY-MM (e.g. 2001-07) when the Payment "
+                        "Frequency is Monthly, a quarter YYYYQn (e.g. 2001Q3) when Quarterly")
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder for the files")
+    p.add_argument("--force", action="store_true",
+                   help="replace the files of an earlier payment run in DIR")
+    p.set_defaults(func=cmd_pay)
