@@ -103,6 +103,11 @@ def _data_end(book: Book) -> date | None:
     return to_date(nxt[0]) - ONE_DAY if len(nxt) else last
 
 
+def _plan_effective(book: Book) -> date | None:
+    return min((ev.date for ev in book.events if ev.event == "Plan Effective" and ev.fund is None),
+               default=None)
+
+
 def valid_periods(book: Book) -> tuple[PaymentPeriod | None, PaymentPeriod | None, str]:
     """The first and last payment period that can be paid from this book (None when none),
     and a sentence saying what bounds them."""
@@ -112,8 +117,7 @@ def valid_periods(book: Book) -> tuple[PaymentPeriod | None, PaymentPeriod | Non
     if s is None or e is None:
         return None, None, "the book has no period (Settings Period Start and Period End)"
     bounds = [f"the book's period {s} to {e}"]
-    effective = min((ev.date for ev in book.events
-                     if ev.event == "Plan Effective" and ev.fund is None), default=None)
+    effective = _plan_effective(book)
     first_day = s
     if effective is not None and effective > s:
         first_day = effective
@@ -153,14 +157,19 @@ def payment_period(book: Book, text: str) -> tuple[PaymentPeriod, date, date]:
                          f"({valid})")
     if first is None or last is None:
         raise UsageError(f"--period {p.label}: {valid}")
-    if p.end < first.start:
-        raise UsageError(f"--period {p.label} is before {first.label}, the first period this "
-                         f"workbook can pay (bounded by {why}); {valid}")
-    if p.start > last.end:
-        raise UsageError(f"--period {p.label} is after {last.label}, the last period this "
-                         f"workbook can pay (bounded by {why}); {valid}")
     st = book.settings
     assert st.period_start is not None and st.period_end is not None
+    if p.end < first.start:
+        effective = _plan_effective(book)
+        what = (f"before the plan (effective {effective})" if effective and p.end < effective
+                else f"before the book's period (Settings Period Start {st.period_start})")
+        raise UsageError(f"--period {p.label} is {what}; {valid}")
+    if p.start > last.end:
+        data_end = _data_end(book)
+        what = (f"past the NAV data (it covers the days through {data_end})"
+                if data_end is not None and p.start <= st.period_end
+                else f"after the book's period (Settings Period End {st.period_end})")
+        raise UsageError(f"--period {p.label} is {what}; {valid}")
     return p, max(p.start, st.period_start), min(p.end, st.period_end)
 
 
@@ -268,14 +277,15 @@ def reasons(p: Provider, st_in: int, fees: int, payable: int, out: int, minimum:
 
 
 # --------------------------------------------------------------------------- the run
-def make_payrun(book: Book, findings: list[Finding], period: PaymentPeriod, start: date,
-                end: date) -> PayRun:
-    """The payment run of ``period`` (days ``start``..``end``, from ``payment_period``).  The
-    book is computed over its period up to ``end`` (so the carried amounts are the ones
-    ``payments.csv`` shows); with errors in the data the run holds only the findings."""
+def make_payrun(book: Book, findings: list[Finding], period: str) -> PayRun:
+    """The payment run of ``period`` (``2001-07`` or ``2001Q3``; a period this book cannot pay
+    raises UsageError, see ``payment_period``).  The book is computed over its period up to
+    the payment period's end (so the carried amounts are the ones ``payments.csv`` shows); with
+    errors in the data the run holds only the findings."""
     st = book.settings
+    pp, start, end = payment_period(book, period)
     res = run(book, findings, st.period_start, end, by="month")
-    pr = PayRun(book, res.findings, period, start, end)
+    pr = PayRun(book, res.findings, pp, start, end)
     if not res.ok:
         return pr
     built = _guard("computing the payment run", _payrun_tables, book, res, pr,

@@ -10,7 +10,7 @@ from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_inpu
 from ..contract import CHECK_COLUMNS, JOURNAL_COLUMNS, REMITTANCE_COLUMNS
 from ..engine import Result, load
 from ..findings import Finding, has_errors
-from ..payrun import PayRun, make_payrun, parse_period, payment_period
+from ..payrun import PayRun, make_payrun, parse_period
 from ..write.csv import csv_text
 from ..write.files import OutputSet
 from ..write.runrecord import RUN_RECORD, file_entry, run_record, sha256_file
@@ -53,6 +53,17 @@ def write_payment_run(out: OutputSet, pr: PayRun, source, prefix: str = "",
     return [f["name"] for f in files] + [RUN_RECORD]
 
 
+def run_payment_period(out: OutputSet, folder: str, book, findings: list[Finding], source,
+                       period: str) -> PayRun:
+    """The payment run of ``period`` written into ``folder`` of an output set (the demo's):
+    returns the PayRun; raises ValueError when the data has errors (nothing written)."""
+    pr = make_payrun(book, findings, period)
+    if not pr.ok:
+        raise ValueError(f"the payment run {period} has errors in the data")
+    write_payment_run(out, pr, source, prefix=folder.rstrip("/") + "/")
+    return pr
+
+
 def cmd_pay(args) -> int:
     path = require_input(args.book)
     try:
@@ -67,9 +78,8 @@ def cmd_pay(args) -> int:
     book, findings = load(path)
     if book is None or has_errors(findings):
         return _stopped(out, findings)
-    period, start, end = payment_period(book, args.period)
-    prog.step(f"computing the payment run {period.label}")
-    pr = make_payrun(book, findings, period, start, end)
+    prog.step(f"computing the payment run {args.period}")
+    pr = make_payrun(book, findings, args.period)
     if not pr.ok:
         return _stopped(out, pr.findings)
     with out:
@@ -78,7 +88,7 @@ def cmd_pay(args) -> int:
     print_findings(pr.findings)
     t = pr.totals
     n_paid = sum(1 for s in pr.statements if s.payable)
-    print(f"payment run {period.label} ({start} to {end}): {len(pr.statements)} provider(s), "
+    print(f"payment run {pr.period.label} ({pr.start} to {pr.end}): {len(pr.statements)} provider(s), "
           f"{n_paid} paid; payable {t['payable'] / 100:,.2f}, carried {t['carried'] / 100:,.2f}; "
           f"plan fee {t['plan_fee'] / 100:,.2f}, service fees {t['service_fees'] / 100:,.2f}, "
           f"asset-based sales charge {t['asset_based_sales_charge'] / 100:,.2f}")
