@@ -150,7 +150,8 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
         put(ws, row, 0, ln.fund, sty)
         put(ws, row, 1, _money(ln.assets_cents), sty, sty.money)
         put(ws, row, 2, _rate(ln.rate_units), sty, rate)
-        put(ws, row, 3, _capped_text(ln.by_cap, ln.by_fund_rate), sty, indent)
+        put(ws, row, 3, _capped_text(ln.by_cap, ln.by_fund_rate) if ln.days else
+            "nothing accrued", sty, indent)
         put(ws, row, 4, ln.days, sty, sty.integer)
         put(ws, row, 5, _money(ln.fee_cents), sty, sty.money)
         row += 1
@@ -187,7 +188,8 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
     notes.append("Average attributable assets: the mean of the assets reported for your customers "
                  "over the days of the period that your reports cover. Days: the days on which "
                  "the fee accrued (covered by your reports, inside your agreement, the fund in "
-                 "the plan). Rate applied: the rate on the last day that accrued.")
+                 "the plan); 'nothing accrued' where there was no such day. Rate applied: the "
+                 "rate on the last day that accrued.")
     for text in notes:
         merged_text(row, text, note, first=0)
         ws.set_row(row, _height(text, 115))
