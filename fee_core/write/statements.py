@@ -20,6 +20,7 @@ import hashlib
 import io
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..model import RATE_SCALE
 from ..money import cents_to_decimal, rate_units
@@ -82,7 +83,7 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
     """The statement workbook of one provider (see the module docstring)."""
     book = pr.book
     st = book.settings
-    title = default_plan()["title"]
+    title = _plan_title()
     p = s.provider
     label = pr.period.label
     buf = io.BytesIO()
@@ -103,41 +104,45 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
         ws.set_column(c, c, w)
     last_col = len(widths) - 1
 
-    def merged_text(r: int, text: str, fmt, first: int = 1) -> None:
+    def merged_text(r: int, text: str, fmt, first: int = 1, chars: int = 0) -> None:
+        """Text across the columns from ``first`` to the last, wrapped in a row tall enough
+        when ``chars`` (the characters a line holds) is given."""
         ws.merge_range(r, first, r, last_col, None, fmt)
         put(ws, r, first, text, sty, fmt)
+        if chars and len(text) > chars:
+            ws.set_row(r, _height(text, chars))
 
     row = 0
     put(ws, row, 0, f"Service fee remittance statement: {label}", sty, sty.title)
     row += 1
     put(ws, row, 0, f"{title}, Rule 12b-1 (paragraph SEVENTH)", sty, sub)
     row += 2
-    facts = [
-        ("Payment period", f"{label}: {pr.start.isoformat()} to {pr.end.isoformat()}"),
-        ("Provider", f"{p.id}: {p.name}" if p.name else p.id),
-        ("Agreement type", f"({s.letter}) {s.kind_text}"),
-    ]
-    for k, v in facts:
-        put(ws, row, 0, k, sty, label_fmt)
-        merged_text(row, v, wrap)
-        row += 1
-    put(ws, row, 0, "Agreed service fee rate", sty, label_fmt)
-    put(ws, row, 1, _rate(rate_units(p.rate)), sty, rate)
-    if p.rate > st.service_fee_cap:
-        merged_text(row, f"paid at most the Service Fee Cap of {st.service_fee_cap * 100:.2f}%",
-                    sub, first=2)
-    row += 1
     agreement = f"from {p.start}" if p.start else "from the start of the plan"
     agreement += f" through {p.end}" if p.end else ", open-ended"
-    put(ws, row, 0, "Agreement dates", sty, label_fmt)
-    merged_text(row, agreement, wrap)
+    # text of our own is short and overflows to the right; text from the input (the name,
+    # the ID in the reference) may be long and wraps in a merged cell
+    facts = [
+        ("Payment period", f"{label}: {pr.start.isoformat()} to {pr.end.isoformat()}", False),
+        ("Provider", f"{p.id}: {p.name}" if p.name else p.id, True),
+        ("Agreement type", f"({s.letter}) {s.kind_text}", False),
+        ("Agreed service fee rate", _rate(rate_units(p.rate)), False),
+        ("Agreement dates", agreement, False),
+        ("Minimum payment", _money(s.minimum), False),
+        ("Payment reference", s.reference, True),
+    ]
+    for k, v, long in facts:
+        put(ws, row, 0, k, sty, label_fmt)
+        if long:
+            merged_text(row, v, wrap, chars=75)
+        elif isinstance(v, Decimal):
+            put(ws, row, 1, v, sty, rate if k.startswith("Agreed") else sty.money)
+        else:
+            put(ws, row, 1, v, sty)
+        if k.startswith("Agreed") and p.rate > st.service_fee_cap:
+            put(ws, row, 2, f"paid at most the Service Fee Cap of "
+                            f"{st.service_fee_cap * 100:.2f}%", sty, sub)
+        row += 1
     row += 1
-    put(ws, row, 0, "Minimum payment", sty, label_fmt)
-    put(ws, row, 1, _money(s.minimum), sty, sty.money)
-    row += 1
-    put(ws, row, 0, "Payment reference", sty, label_fmt)
-    merged_text(row, s.reference, wrap)
-    row += 2
 
     heads = ("Fund", "Average attributable assets", "Rate applied", "Capped (by what)", "Days",
              "Service fee")
@@ -202,6 +207,11 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
     ws.print_area(0, 0, row - 1, last_col)
     wb.close()
     return buf.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _plan_title() -> str:
+    return str(default_plan()["title"])
 
 
 def _fee_note(day_count: str, rounding: str) -> str:
