@@ -879,7 +879,8 @@ def _naive_payrun(book: NaiveBook, tables, label: str) -> dict:
     acct = _accounts(tables)
     month_list = periods(start, end, "month")
     sess = naive_sessions(date(start.year, start.month, 1), month_end(end))
-    journal, plan_fees = [], {}
+    journal: list[dict] = []
+    plan_fees: dict = {}
     plan_of_fund = {f: ZERO for f in book.funds}
     for fund in book.funds:
         for ms, me in month_list:

@@ -114,8 +114,9 @@ def cover_rows(rec: dict) -> list[tuple[str, object]]:
     """(label, value) rows naming a payment run's period and totals, for the cover of the
     published copy (values: text or Decimal money)."""
     per, tot = rec.get("period", {}), rec.get("totals", {})
-    names = [("Payment run", f"{per.get('payment_period')} ({per.get('start')} to "
-                             f"{per.get('end')}, {per.get('payment_frequency')})")]
+    names: list[tuple[str, object]] = [
+        ("Payment run", f"{per.get('payment_period')} ({per.get('start')} to {per.get('end')}, "
+                        f"{per.get('payment_frequency')})")]
     labels = (("plan_fee", "  Plan fee"), ("service_fees", "  Service fees"),
               ("asset_based_sales_charge", "  Asset-based sales charge"),
               ("carried_in", "  Carried in"), ("payable", "  Payable"),
@@ -123,9 +124,8 @@ def cover_rows(rec: dict) -> list[tuple[str, object]]:
     for key, label in labels:
         if key in tot:
             names.append((label, Decimal(str(tot[key]))))
-    names.append(("  Payment run record", f"run.json, "
-                  f"{sum(1 for f in rec.get('files', []) if str(f.get('name', '')).startswith('statements/'))}"
-                  f" statement(s)"))
+    n = sum(1 for f in rec.get("files", []) if str(f.get("name", "")).startswith("statements/"))
+    names.append(("  Payment run record", f"run.json, {n} statement(s)"))
     return names
 
 

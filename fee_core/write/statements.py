@@ -31,8 +31,8 @@ from .xlsx import Styles, new_workbook, page_setup, put
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                      *(f"lpt{i}" for i in range(1, 10))}
-ONE_PAGE_LINES = 40
-RATE_FORMAT = "0.00##%"    # 0.25%, 0.125%: every digit of an agreed rate, no trailing zeros        # fund lines that still fit one portrait page at a readable scale
+ONE_PAGE_LINES = 40        # fund lines that still fit one portrait page at a readable scale
+RATE_FORMAT = "0.00##%"    # 0.25%, 0.125%: every digit of an agreed rate, no trailing zeros
 
 
 def statement_files(ids) -> dict[str, str]:
@@ -121,7 +121,7 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
     agreement += f" through {p.end}" if p.end else ", open-ended"
     # text of our own is short and overflows to the right; text from the input (the name,
     # the ID in the reference) may be long and wraps in a merged cell
-    facts = [
+    facts: list[tuple[str, str | Decimal, bool]] = [
         ("Payment period", f"{label}: {pr.start.isoformat()} to {pr.end.isoformat()}", False),
         ("Provider", f"{p.id}: {p.name}" if p.name else p.id, True),
         ("Agreement type", f"({s.letter}) {s.kind_text}", False),
@@ -133,7 +133,7 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
     for k, v, long in facts:
         put(ws, row, 0, k, sty, label_fmt)
         if long:
-            merged_text(row, v, wrap, chars=75)
+            merged_text(row, str(v), wrap, chars=75)
         elif isinstance(v, Decimal):
             put(ws, row, 1, v, sty, rate if k.startswith("Agreed") else sty.money)
         else:
