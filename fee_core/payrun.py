@@ -43,7 +43,7 @@ from .engine import _guard, run
 from .errors import UsageError
 from .findings import Finding, has_errors, warning
 from .model import Book, Provider
-from .money import cents_column, cents_to_decimal, fmt_money, rate_units
+from .money import cents_column, cents_to_decimal, rate_units
 from .rules import build_grid, to_date
 
 FREQUENCY_KIND = {"Monthly": "month", "Quarterly": "quarter"}
@@ -248,7 +248,7 @@ def reference(label: str, provider_id: str) -> str:
 
 
 def _dollars(cents: int) -> str:
-    return f"${cents / 100:,.2f}" if abs(cents) < 2 ** 52 else f"${fmt_money(cents)}"
+    return f"${cents_to_decimal(cents):,.2f}"
 
 
 def reasons(p: Provider, st_in: int, fees: int, payable: int, out: int, minimum: int,
@@ -363,7 +363,7 @@ def _payrun_tables(book: Book, res, pr: PayRun) -> bool:
         memo = f"12b-1 fee accrued {a}" + (f" to {b}" if b != a else "")
         adj = int(entries.adjustment[k])
         if adj:
-            memo += f" (includes the month's rounding difference of {fmt_money(adj)})"
+            memo += f" (includes the month's rounding difference of {cents_to_decimal(adj)})"
         j.pair(to_date(entries.date[k]), "fund", f, "", acct["fund_expense"],
                acct["fund_payable"], int(entries.cents[k]), memo)
     svc_f = np.zeros(F, np.int64)

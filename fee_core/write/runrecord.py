@@ -27,7 +27,7 @@ from .. import __version__
 from ..contract import Settings
 from ..errors import UsageError
 from ..findings import Finding
-from ..money import fmt_money
+from ..money import cents_to_decimal
 
 RUN_RECORD = "run.json"
 _NUMBER = "\u0000money:"
@@ -65,7 +65,7 @@ def settings_record(st: Settings) -> dict[str, str]:
 
 def money(cents: int) -> str:
     """A money total for ``run_record``: written as an exact JSON number."""
-    return _NUMBER + fmt_money(cents)
+    return _NUMBER + format(cents_to_decimal(cents), "f")
 
 
 def file_entry(name: str, data: bytes, **extra) -> dict:
