@@ -39,7 +39,7 @@ from .compute.journal import accrual_entries
 from .compute.payments import minimum_cents
 from .compute.periods import periods
 from .contract import AGREEMENT_TYPES, JOURNAL_COLUMNS, REMITTANCE_COLUMNS
-from .engine import _guard, run
+from .engine import _guard, period_of, run
 from .errors import UsageError
 from .findings import Finding, has_errors, warning
 from .model import Book, Provider
@@ -138,14 +138,19 @@ def valid_periods(book: Book) -> tuple[PaymentPeriod | None, PaymentPeriod | Non
     return first, last, ", ".join(bounds)
 
 
+def period_argument(text: str) -> PaymentPeriod:
+    """``parse_period`` for a command-line argument: a bad form is a UsageError."""
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise UsageError(f"--period: {exc}") from None
+
+
 def payment_period(book: Book, text: str) -> tuple[PaymentPeriod, date, date]:
     """``--period`` for this book: the PaymentPeriod and its days clipped to the book's period.
     Raises UsageError naming the valid periods (a period of the other kind, outside the
     book's period or its NAV data, before the plan)."""
-    try:
-        p = parse_period(text)
-    except ValueError as exc:
-        raise UsageError(f"--period: {exc}") from None
+    p = period_argument(text)
     freq = book.settings.payment_frequency
     first, last, why = valid_periods(book)
     valid = (f"valid: {first.label} to {last.label}" if first and last
@@ -283,6 +288,10 @@ def make_payrun(book: Book, findings: list[Finding], period: str) -> PayRun:
     the payment period's end (so the carried amounts are the ones ``payments.csv`` shows); with
     errors in the data the run holds only the findings."""
     st = book.settings
+    _, _, no_period = period_of(book, None, None)
+    if no_period:             # the book's period is missing or reversed: errors in the data
+        pp = period_argument(period)
+        return PayRun(book, list(findings) + no_period, pp, pp.start, pp.end)
     pp, start, end = payment_period(book, period)
     res = run(book, findings, st.period_start, end, by="month")
     pr = PayRun(book, res.findings, pp, start, end)

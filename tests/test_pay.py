@@ -393,3 +393,70 @@ def test_compute_writes_run_json(tmp_path):
     assert rec["totals"]["carried"] == D("424.66")
     assert rec["period"] == {"start": "2001-01-01", "end": "2001-03-31", "by": "month",
                              "payment_frequency": "Monthly"}
+
+
+def test_no_book_period_is_an_error_in_the_data(tmp_path, capsys):
+    t = tables()
+    t["Settings"] = [r for r in t["Settings"] if r["Setting"] != "Period End"] + \
+        [{"Setting": "Period End", "Value": date(2000, 12, 31)}]
+    pr = payrun(t, "2001-01")
+    assert not pr.ok and "setting.bad_period" in {f.code for f in pr.findings}
+    book = write(tmp_path / "book.xlsx", t)
+    assert main(["pay", str(book), "--period", "2001-01", "--out", str(tmp_path / "o")]) == 1
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["checks.csv"]
+
+
+def test_no_providers_no_statements(tmp_path):
+    book = write(tmp_path / "book.xlsx", tables())
+    out = tmp_path / "o"
+    assert main(["pay", str(book), "--period", "2001-02", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["journal.csv", "remittance.csv", "run.json"]
+    assert (out / "remittance.csv").read_text("utf-8").count("\n") == 1
+    rec = json.loads((out / "run.json").read_text("utf-8"), parse_float=D)
+    # February 2001: 10 M x 0.45 % x 28 / 365 = 3,452.05 and 10 M x 0.20 % x 28 / 365 = 1,534.25
+    assert rec["totals"]["plan_fee"] == D("4986.30") == rec["totals"]["asset_based_sales_charge"]
+    assert rec["totals"]["payable"] == D("0.00")
+
+
+def test_demo_hook_and_the_cover_rows(tmp_path):
+    """What the demo and the published copy's cover use: run_payment_period writes a run into
+    a folder of another command's output set; read_run_record/cover_rows give the cover its
+    lines, and refuse a run made from another workbook."""
+    from fee_core.commands.pay import run_payment_period
+    from fee_core.engine import load
+    from fee_core.write.files import OutputSet
+    from fee_core.write.runrecord import cover_rows, read_run_record, sha256_file
+    provs, pa = dealers()
+    book_path = write(tmp_path / "book.xlsx", tables(providers=provs, assets=pa))
+    book, findings = load(book_path)
+    with OutputSet(tmp_path / "demo", ["payment-run-2001-02"]) as out:
+        pr = run_payment_period(out, "payment-run-2001-02", book, findings, book_path, "2001-02")
+    folder = tmp_path / "demo" / "payment-run-2001-02"
+    assert sorted(p.name for p in folder.iterdir()) == ["journal.csv", "remittance.csv",
+                                                        "run.json", "statements"]
+    assert pr.totals["payable"] == 80822 + 38356 + 30685
+    rec = read_run_record(folder, sha256_file(book_path))
+    rows = dict(cover_rows(rec))
+    assert rows["Payment run"] == "2001-02 (2001-02-01 to 2001-02-28, Monthly)"
+    assert rows["  Payable"] == D("1498.63") and rows["  Carried in"] == D("424.66")
+    assert rows["  Payment run record"] == "run.json, 3 statement(s)"
+    with pytest.raises(UsageError, match="made from another workbook"):
+        read_run_record(folder, "0" * 64)
+
+
+def test_a_negative_month_end_difference_is_a_reversal():
+    """A fund of $486.67 at 0.45 %: 0.0060 a day.  January 2001's entries round up (0.01 a
+    day, 0.02 for three or four days: 0.01 + 15 x 0.01 + 3 x 0.02 + 0.02) to 0.24 before the
+    31st, but the month's plan fee is 31 x 0.0060 = 0.186 -> 0.19: the last entry is -0.05,
+    booked as a reversal
+    (Dr 12b-1 Fees Payable, Cr 12b-1 Fee Expense), and the month still adds up to 0.19."""
+    t = tables()
+    for r in t["NAV"]:
+        r[BAL] = 486.67
+    pr = payrun(t, "2001-01")
+    lines = journal(pr, "fund", BAL)
+    assert (lines[-2]["account"], lines[-2]["debit"]) == ("12b-1 Fees Payable", D("0.05"))
+    assert (lines[-1]["account"], lines[-1]["credit"]) == ("12b-1 Fee Expense", D("0.05"))
+    assert lines[-1]["memo"].endswith("(reversal)")
+    net = sum(r["debit"] - r["credit"] for r in lines if r["account"] == "12b-1 Fee Expense")
+    assert net == D("0.19")

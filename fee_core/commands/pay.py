@@ -12,7 +12,7 @@ from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_inpu
 from ..contract import CHECK_COLUMNS, JOURNAL_COLUMNS, REMITTANCE_COLUMNS
 from ..engine import Result, load
 from ..findings import Finding, has_errors
-from ..payrun import PayRun, make_payrun, parse_period
+from ..payrun import PayRun, make_payrun, period_argument
 from ..write.csv import csv_text
 from ..write.files import OutputSet, cannot_write
 from ..write.runrecord import RUN_RECORD, file_entry, run_record, sha256_file
@@ -93,11 +93,7 @@ def run_payment_period(out: OutputSet, folder: str, book, findings: list[Finding
 
 def cmd_pay(args) -> int:
     path = require_input(args.book)
-    try:
-        parse_period(args.period)          # the form is checked before any work
-    except ValueError as exc:
-        from ..errors import UsageError
-        raise UsageError(f"--period: {exc}") from None
+    period_argument(args.period)           # the form is checked before any work
     out = OutputSet(Path(args.out), OUTPUTS, inputs=[path], force=args.force)
     out.check()
     prog = Progress(4)
