@@ -151,14 +151,14 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
     ws.set_row(row, 30)
     header_row = row
     row += 1
-    for ln in s.lines:
+    for ln in s.lines:                  # numbers straight to the sheet: ints are exact floats
         put(ws, row, 0, ln.fund, sty)
-        put(ws, row, 1, _money(ln.assets_cents), sty, sty.money)
-        put(ws, row, 2, _rate(ln.rate_units), sty, rate)
-        put(ws, row, 3, _capped_text(ln.by_cap, ln.by_fund_rate) if ln.days else
-            "nothing accrued", sty, indent)
-        put(ws, row, 4, ln.days, sty, sty.integer)
-        put(ws, row, 5, _money(ln.fee_cents), sty, sty.money)
+        ws.write_number(row, 1, ln.assets_cents / 100, sty.money)
+        ws.write_number(row, 2, ln.rate_units / RATE_SCALE, rate)
+        ws.write_string(row, 3, _capped_text(ln.by_cap, ln.by_fund_rate) if ln.days else
+                        "nothing accrued", indent)
+        ws.write_number(row, 4, ln.days, sty.integer)
+        ws.write_number(row, 5, ln.fee_cents / 100, sty.money)
         row += 1
     if not s.lines:
         merged_text(row, "No service fees accrued to you in this period.", note, first=0)
@@ -195,10 +195,10 @@ def statement_bytes(pr: PayRun, s: Statement) -> bytes:
                  "the fee accrued (covered by your reports, inside your agreement, the fund in "
                  "the plan); 'nothing accrued' where there was no such day. Rate applied: the "
                  "rate on the last day that accrued.")
-    for text in notes:
-        merged_text(row, text, note, first=0)
-        ws.set_row(row, _height(text, 115))
-        row += 1
+    text = "\n".join(notes)
+    merged_text(row, text, note, first=0)
+    ws.set_row(row, _height(text, 115))
+    row += 1
 
     page_setup(ws, f"{title}: remittance statement {label}, {p.id}", landscape=False,
                repeat_rows=(header_row, header_row) if len(s.lines) > ONE_PAGE_LINES else None)
