@@ -111,13 +111,11 @@ def cmd_pay(args) -> int:
     print_findings(pr.findings)
     t = pr.totals
     n_paid = sum(1 for s in pr.statements if s.payable)
-    print(f"payment run {pr.period.label} ({pr.start} to {pr.end}): {len(pr.statements)} provider(s), "
-          f"{n_paid} paid; payable {t['payable'] / 100:,.2f}, carried {t['carried'] / 100:,.2f}; "
-          f"plan fee {t['plan_fee'] / 100:,.2f}, service fees {t['service_fees'] / 100:,.2f}, "
-          f"asset-based sales charge {t['asset_based_sales_charge'] / 100:,.2f}")
-    print(f"wrote {out.folder}: remittance.csv, journal.csv ({len(pr.journal)} lines), "
-          f"statements/ ({sum(n.startswith('statements/') for n in names)} workbook(s)), "
-          f"{RUN_RECORD} in {prog.seconds():.1f} s")
+    n_stmt = sum(n.startswith("statements/") for n in names)
+    print(f"wrote {out.folder}: payment run {pr.period.label} ({pr.start} to {pr.end}), "
+          f"{len(pr.statements)} provider(s), {n_paid} paid, payable {t['payable'] / 100:,.2f}, "
+          f"carried {t['carried'] / 100:,.2f}; remittance.csv, journal.csv ({len(pr.journal)} "
+          f"lines), statements/ ({n_stmt}), {RUN_RECORD}; {prog.seconds():.1f} s")
     return EXIT_OK
 
 
