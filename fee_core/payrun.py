@@ -229,8 +229,9 @@ class PayRun:
     """The payment run of one period: the book and its findings (every finding of the checks
     and of the run), the period and its days (``start``/``end``, clipped to the book's
     period), the remittance and journal tables (``Columns`` with the SPEC §8 columns, money as
-    Decimal), the statements (remittance order), the totals in cents, and the cap settings the
-    statements quote.  Tables are empty when ``ok`` is False."""
+    Decimal), the statements (remittance order) and the totals in cents (``plan_fee``,
+    ``service_fees``, ``asset_based_sales_charge``, ``carried_in``, ``payable``, ``carried``).
+    Tables are empty when ``ok`` is False."""
 
     book: Book
     findings: list[Finding]
@@ -305,6 +306,9 @@ def make_payrun(book: Book, findings: list[Finding], period: str) -> PayRun:
 
 
 def _payrun_tables(book: Book, res, pr: PayRun) -> bool:
+    """Fill ``pr`` from the book's run ``res``: the remittance, the statements, the journal and
+    the totals.  Figures taken by two routes are compared; a difference raises (a bug, reported
+    as ``internal.error`` by the caller), never a payment."""
     st = book.settings
     start, end, label = pr.start, pr.end, pr.period.label
     # the period's own grid: its months' plan fees, accrual entries and statement lines
