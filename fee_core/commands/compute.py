@@ -10,6 +10,7 @@ from ..engine import Result, load, run
 from ..errors import UsageError
 from ..write.csv import csv_text
 from ..write.files import OutputSet
+from ..write.runrecord import RUN_RECORD, compute_record
 
 CSV_FILES = ("accruals.csv", "payouts.csv", "payments.csv", "checks.csv")
 RESULT_CSV = {"accruals.csv": ("accruals", ACCRUAL_COLUMNS),
@@ -30,18 +31,20 @@ def cmd_compute(args) -> int:
     path = require_input(args.book)
     if args.start and args.end and args.end < args.start:
         raise UsageError(f"--end {args.end} is before --start {args.start}")
-    out = OutputSet(Path(args.csv), CSV_FILES, inputs=[path], force=args.force)
+    out = OutputSet(Path(args.csv), CSV_FILES + (RUN_RECORD,), inputs=[path], force=args.force)
     out.check()
     book, findings = load(path)
     res = Result(None, args.start, args.end, args.by, findings) if book is None else \
         run(book, findings, args.start, args.end, args.by)
     with out:
         write_csvs(res, out)
+        if res.ok:               # SPEC §6: every run writes run.json beside its outputs
+            out.write(RUN_RECORD, compute_record(res, path, CSV_FILES, out))
     print_findings(res.findings)
     if not res.ok:
         print(f"errors in the data: only {out.folder / 'checks.csv'} written")
         return EXIT_DATA
-    print(f"wrote {', '.join(str(out.folder / n) for n in CSV_FILES)}")
+    print(f"wrote {', '.join(str(out.folder / n) for n in CSV_FILES + (RUN_RECORD,))}")
     return EXIT_OK
 
 

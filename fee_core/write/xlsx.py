@@ -22,10 +22,12 @@ import re
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import xlsxwriter
-from openpyxl import Workbook
+
+if TYPE_CHECKING:            # openpyxl's import costs ~0.2 s; only workbook_bytes' callers need it
+    from openpyxl import Workbook
 
 from ..read.raw import CellError
 from .text import formula_like
