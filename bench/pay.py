@@ -1,7 +1,7 @@
 """The payment run's measure (SPEC §7: ``fee12b1 pay`` for one period within 2x of
 ``fee12b1 compute`` on the same large workbook).
 
-``measure(cfg)`` times both commands as processes on the 10-year, 300-provider workbook
+``measure(ctx)`` times both commands as processes on the 10-year, 300-provider workbook
 (``data.workbook(first_year, last_year=2010, n_providers=300, assets_year=2010)``), runs
 alternating so that a change in the shared machine's load hits both alike: ``compute --csv DIR
 --force`` as the other measures run it, ``pay --period 2010-12 --out`` into a fresh folder each
@@ -9,7 +9,7 @@ time (a payment run writes a new folder; a ``--force`` re-run also deletes the p
 statements).  It reports wall-clock medians and the CPU time of the child processes (less
 sensitive to other work on the machine), their ratios, and what the run wrote.
 
-    python -m bench.pay            # prints the result as JSON
+    python -m bench pay
 """
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ import time
 from pathlib import Path
 
 from . import data as D
+from .context import Context
+from .timing import met, ms
 
+KEY = "pay"
 PERIOD = "2010-12"
 TARGET = 2.0
 
@@ -46,11 +49,16 @@ def _summary(xs: list[float]) -> dict:
     return {"median": statistics.median(xs), "min": min(xs), "max": max(xs), "runs": len(xs)}
 
 
-def measure(cfg: dict) -> dict:
-    """``fee12b1 pay`` for one period against ``fee12b1 compute`` (see the module docstring).
-    ``cfg``: ``reps_e2e`` (runs of each, default 5), ``first_year`` (default 2001)."""
-    first_year = cfg.get("first_year", 2001)
-    reps = max(1, int(cfg.get("reps_e2e", 5)))
+def measure(ctx: Context) -> dict:
+    """``fee12b1 pay`` for one period against ``fee12b1 compute`` (see the module docstring)."""
+    res = compare(ctx.first_year, max(1, int(ctx.cfg.get("reps_e2e", 5))))
+    ctx.log(f"pay {res['pay']['wall']['median']:.2f} s, compute {res['compute']['wall']['median']:.2f} s: "
+            f"{res['ratio_wall']:.2f}x")
+    return res
+
+
+def compare(first_year: int, reps: int) -> dict:
+    """Both commands as processes, ``reps`` alternating runs each."""
     book = D.workbook(first_year=first_year, last_year=2010, n_providers=300, assets_year=2010)
     tmp = Path(tempfile.mkdtemp(prefix="fee12b1-bench-pay-"))
     py = [sys.executable, "-m", "fee_core"]
@@ -95,6 +103,10 @@ def measure(cfg: dict) -> dict:
     }
 
 
-if __name__ == "__main__":  # pragma: no cover - a manual run
-    print(json.dumps(measure({"reps_e2e": int(sys.argv[1]) if len(sys.argv) > 1 else 5}),
-                     indent=2))
+def rows(res: dict) -> list[tuple[str, str, str, str, str]]:
+    r = res[KEY]
+    pay, comp = r["pay"]["wall"]["median"], r["compute"]["wall"]["median"]
+    w = r["written"]
+    return [(f"6 `fee12b1 pay --period {r['period']}` (300 providers: {w.get('statements', 0)} statements)",
+             ms(pay), f"compute {ms(comp)}", f"{r['ratio_wall']:.2f}x (CPU {r['ratio_cpu']:.2f}x)",
+             f"<= {TARGET:g}x compute: {met(r['ratio_wall'] <= TARGET)}")]
