@@ -1,15 +1,20 @@
 """The one place that converts what Excel hands a UDF into ``fee_core`` inputs, and back.
 
-Small converters, one job each (the xlwings ``conversion/`` model).  Values arrive after
-xlwings' own cleaning stage (``@xw.arg(..., ndim=2, err_to_str=True)`` for ranges): ``float``
-for numbers, ``str`` for text, ``datetime.datetime`` for date-formatted cells, ``bool``, ``None``
-for an empty cell, and the error text (``"#N/A"``) for an Excel error value.  A date may also
-arrive as an Excel serial number (a cell not formatted as a date; the 1900 date system).
+Small converters, one job each (the xlwings ``conversion/`` model).  The UDFs take every
+argument with ``convert='raw'``: xlwings hands over exactly what pywin32 gives for COM's
+``Range.Value`` (or for a constant), and the cleaning happens here, once, only when an answer
+is not already cached.  Cell values arrive as: ``float`` for numbers, ``decimal.Decimal`` for
+a currency-formatted cell (COM's ``VT_CY``), ``str`` for text (``""`` from a formula that
+returns empty text counts as blank), ``datetime`` (pywin32's, time-zone aware) for a
+date-formatted cell, ``bool``, ``None`` for an empty cell, and an ``int`` SCODE for an Excel
+error (``addin.xlerrors``).  A one-cell range is a scalar, any other range a tuple of row tuples.
+A date may also arrive as an Excel serial number (a cell not formatted as a date; 1900 system).
 
 Cell values go through ``fee_core.parse``'s own cell readers (``as_date``/``as_decimal``), so a
 cell means the same in a UDF as in a workbook read by the command line.  A bad value raises
 ``fee_core.cells.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
-into the ``#name: problem`` text of SPEC §9.
+into the ``#name: problem`` text of SPEC §9.  An argument that holds an Excel error raises
+``ErrorValue``: the UDF answers with that same error, as Excel's own functions do.
 """
 from __future__ import annotations
 
@@ -21,21 +26,39 @@ from fee_core.contract import TABLES
 from fee_core.parse import CellProblem, as_date, as_decimal
 from fee_core.raw import CellError, RawBook, RawTable
 
-# the texts xlwings gives for Excel error values with err_to_str=True (_xlwindows.cell_errors)
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A waiting..."})
+from .xlerrors import TEXTS, error_text
 
 # short problems for the cell readers' codes (their full messages are for the checks sheet)
 _SHORT = {"cell.not_a_date": "not a date", "cell.not_a_number": "not a number"}
 
 
+class ErrorValue(Exception):
+    """An argument holds the Excel error ``code`` (``"#N/A"``): the answer is that error."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
 # --------------------------------------------------------------------------- one cell
 def cell_value(v):
-    """An Excel value as ``fee_core.raw`` holds it: error texts become ``CellError``."""
-    if isinstance(v, str) and v in EXCEL_ERRORS:
-        return CellError(v)
+    """An Excel value as ``fee_core.raw`` holds it: errors (SCODE ints, or their texts)
+    become ``CellError``, COM datetimes plain naive ones, currency ``Decimal``s floats, empty
+    text ``None``."""
+    t = type(v)
+    if v is None or t is float or t is bool:
+        return v
+    if t is str:
+        if v in TEXTS:
+            return CellError(error_text(v))  # type: ignore[arg-type]
+        return v if v else None
     if isinstance(v, dt.datetime):
-        return v.replace(tzinfo=None)
+        return dt.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+    if t is int:
+        code = error_text(v)
+        return CellError(code) if code else v
+    if isinstance(v, Decimal):
+        return float(v)
     return v
 
 
@@ -49,9 +72,9 @@ def scalar(name: str, v):
     return cell_value(v)
 
 
-def _problem(name: str, v, exc: CellProblem) -> ArgumentError:
+def _problem(name: str, v, exc: CellProblem) -> Exception:
     if isinstance(v, CellError):
-        return ArgumentError(name, f"Excel error {v.code}")
+        return ErrorValue(v.code)
     return ArgumentError(name, _SHORT.get(exc.code, exc.message))
 
 
