@@ -19,6 +19,8 @@ into the ``#name: problem`` text of SPEC §9.  An argument that holds an Excel e
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 from decimal import Decimal
 
 from fee_core.cells import ArgumentError
@@ -117,46 +119,65 @@ def to_choice(name: str, v, choices: tuple[str, ...], default: str) -> str:
 
 
 # --------------------------------------------------------------------------- ranges
-def rows_of(v) -> list[list]:
-    """Any argument as a list of rows (a single value is a 1x1 range)."""
+def rows_of(v) -> Sequence[Sequence]:
+    """Any argument as a sequence of rows (a single value is a 1x1 range).  Rows are read,
+    never changed: a range as COM gives it (a tuple of row tuples) is returned as it is."""
     if not isinstance(v, (list, tuple)):
-        return [[v]]
+        return ((v,),)
     if v and not isinstance(v[0], (list, tuple)):
-        return [list(v)]
-    return [list(r) for r in v]
+        return (tuple(v),)
+    return v
 
 
 def column(name: str, v) -> list:
     """A one-column (or one-row) range as a flat list."""
+    if type(v) is tuple and len(v) > 1 and type(v[0]) is tuple and len(v[0]) == 1:
+        try:  # a column as COM gives it: a tuple of 1-tuples
+            return [x for (x,) in v]
+        except ValueError:
+            pass
     rows = rows_of(v)
     if len(rows) == 1:
-        return rows[0]
+        return list(rows[0])
     if all(len(r) == 1 for r in rows):
         return [r[0] for r in rows]
     raise ArgumentError(name, "give one column (or one row)")
 
 
-def nav_columns(dates, values) -> tuple[list[dt.date], list[Decimal]]:
-    """``nav_dates``/``nav_values`` -> (dates, net assets), rows blank in both dropped.
+def nav_columns(dates, values) -> tuple[list[dt.date], list[float]]:
+    """``nav_dates``/``nav_values`` -> (dates, net assets), for ``fee_core.cells.NavSeries``.
 
-    A bad cell is named by its position in the range (row 1 = the range's first cell).
+    Rows blank in both are dropped (a selection wider than the data), and so are the rows
+    before the first net assets: the NAV table leaves a fund's cells blank before it is in the
+    plan.  A blank after that is an error: a missing NAV is never carried over silently.  A
+    bad cell is named by its position in the range (row 1 = the range's first cell).  A number
+    reads as ``as_decimal`` reads it (``float(Decimal(repr(x))) == x``), so plain floats are
+    taken as they are; anything else goes through the cell readers.
     """
     ds, vs = column("nav_dates", dates), column("nav_values", values)
     if len(ds) != len(vs):
         raise ArgumentError("nav_values", f"{len(vs)} cells but nav_dates has {len(ds)}")
-    out_d, out_v = [], []
+    out_d: list[dt.date] = []
+    out_v: list[float] = []
+    started = False
+    datetime = dt.datetime
     for i, (d, v) in enumerate(zip(ds, vs), start=1):
-        if d is None and v is None:
+        if type(v) is not float:
+            v = cell_value(v)
+        if v is None and (d is None or not started):
             continue
+        started = True
         try:
-            day = to_date("nav_dates", d)
-            amount = to_decimal("nav_values", v)
+            day = d.date() if isinstance(d, datetime) else to_date("nav_dates", d)
+            amount = v if type(v) is float and math.isfinite(v) else \
+                float(to_decimal("nav_values", v))
         except ArgumentError as e:
             raise ArgumentError(e.name, f"row {i}: {e.problem}") from None
-        out_d.append(day)
+        out_d.append(day)  # type: ignore[arg-type]
         out_v.append(amount)
     if not out_d:
-        raise ArgumentError("nav_dates", "no dates in the range")
+        raise ArgumentError("nav_dates" if all(d is None for d in ds) else "nav_values",
+                            "no net assets in the range")
     return out_d, out_v
 
 
@@ -177,12 +198,25 @@ def raw_table(arg: str, table: str, v) -> RawTable:
                                  f"({table}[#All])")
     if len(set(headers)) != len(headers):
         raise ArgumentError(arg, "two columns have the same header")
-    data = rows[1:]
-    while data and all(x is None for x in data[-1][:len(headers)]):  # selection below the table
-        data.pop()
-    columns = {h: [cell_value(r[j]) if j < len(r) else None for r in data]
-               for j, h in enumerate(headers)}
+    n = len(rows)
+    while n > 1 and all(cell_value(x) is None for x in rows[n - 1][:len(headers)]):
+        n -= 1  # a selection reaching below the table
+    width = len(headers)
+    data = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[1:n]]
+    by_column = list(zip(*data)) if data else [()] * width
+    columns = {h: _cells(col) for h, col in zip(headers, by_column)}
     return RawTable(table, TABLES[table].sheet, "", headers, 1, 1, columns)
+
+
+def _cells(col) -> list:
+    """A column of COM values as ``fee_core.raw`` holds them (``cell_value`` of each); a column
+    of plain numbers and blanks, the common case, is taken as it is."""
+    if set(map(type, col)) <= _PLAIN:
+        return list(col)
+    return [cell_value(x) for x in col]
+
+
+_PLAIN = {float, type(None)}
 
 
 def empty_table(table: str) -> RawTable:

@@ -81,14 +81,15 @@ def clear_caches() -> None:
 
 
 def _answer(name: str, args: tuple, compute):
-    """The cell's answer, cached by argument values.  Bad input -> '#argument: problem'; an
-    argument holding an Excel error -> that error."""
+    """The cell's answer, cached by argument values (``compute(key)`` on a miss; ``key`` holds
+    the arguments' fingerprints).  Bad input -> '#argument: problem'; an argument holding an
+    Excel error -> that error."""
     try:
         key = FINGERPRINTS.key(name, args)
         value = RESULTS.get(key, _MISS)
         if value is _MISS:
             try:
-                value = compute()
+                value = compute(key)
             except ArgumentError as e:
                 value = _clip(f"#{ARG_NAMES.get(e.name, e.name)}: {e.problem}")
             except ErrorValue as e:
@@ -116,13 +117,13 @@ def _data_text(findings) -> str:
     return head + _clip(f.message)[:MAX_TEXT - len(head) - len(more)] + more
 
 
-def _series(nav_dates, nav_values) -> cells.NavSeries:
-    """The NAV series of two ranges, built once per distinct pair of range values."""
+def _series(nav_dates, nav_values, fingerprints) -> cells.NavSeries:
+    """The NAV series of two ranges, built once per distinct pair of range values
+    (``fingerprints``: theirs, from the answer's key)."""
     def build():
         dates, values = nav_columns(nav_dates, nav_values)
-        return cells.NavSeries(dates, [float(v) for v in values])
-    key = (FINGERPRINTS.of(nav_dates), FINGERPRINTS.of(nav_values))
-    return memo(SERIES, key, build, weight=lambda _: 1)
+        return cells.NavSeries(dates, values)
+    return memo(SERIES, tuple(fingerprints), build, weight=lambda _: 1)
 
 
 def _period(start, end_date):
@@ -137,7 +138,7 @@ def _period(start, end_date):
 @xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **RAW)
 def FEE_DAILY(rate, net_assets, fee_date, day_count=None):
     """One day's plan fee, unrounded: rate x net assets / days in the year."""
-    def compute():
+    def compute(key):
         fee = cells.daily_fee(to_decimal("rate", rate), to_decimal("net_assets", net_assets),
                               to_date("fee_date", fee_date),
                               to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT))
@@ -152,8 +153,8 @@ def FEE_DAILY(rate, net_assets, fee_date, day_count=None):
 @xw.arg("end_date", doc="Last day of the period.", **RAW)
 def FEE_ADNA(nav_dates, nav_values, start, end_date):
     """Average daily net assets over the calendar days of [start, end_date], NAV carried forward."""
-    def compute():
-        series = _series(nav_dates, nav_values)
+    def compute(key):
+        series = _series(nav_dates, nav_values, key[1:3])
         return float(cells.adna(series, *_period(start, end_date)))
     return _answer("FEE_ADNA", (nav_dates, nav_values, start, end_date), compute)
 
@@ -168,9 +169,9 @@ def FEE_ADNA(nav_dates, nav_values, start, end_date):
 @xw.arg("rounding", doc="Period (default: round the sum) or Daily (round each day).", **RAW)
 def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rounding=None):
     """Plan fee in dollars for [start, end_date] at one constant rate, rounded to cents."""
-    def compute():
+    def compute(key):
         r = to_decimal("rate", rate)
-        series = _series(nav_dates, nav_values)
+        series = _series(nav_dates, nav_values, key[2:4])
         s, e = _period(start, end_date)
         fee = cells.period_fee(r, series, s, e,
                                to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT),
@@ -186,7 +187,7 @@ def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rou
 @xw.arg("cap", doc="Service fee cap, default 0.25%.", **RAW)
 def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
     """Service fee rate applied: the least of provider rate, cap and fund rate."""
-    def compute():
+    def compute(key):
         return float(cells.service_rate(to_decimal("provider_rate", provider_rate),
                                         to_decimal("fund_rate", fund_rate),
                                         to_decimal("cap", cap, SERVICE_CAP)))
@@ -205,7 +206,7 @@ def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
 def FEE_SERVICE(provider_rate, fund_rate, attributable_assets, start, end_date, cap=None,
                 day_count=None, rounding=None):
     """One provider's service fee in dollars for one fund and period."""
-    def compute():
+    def compute(key):
         pr, fr = to_decimal("provider_rate", provider_rate), to_decimal("fund_rate", fund_rate)
         assets = to_decimal("attributable_assets", attributable_assets)
         s, e = _period(start, end_date)
@@ -246,7 +247,7 @@ def FEE_ACCRUALS(schedule_a, schedule_b, plan_events, nav, settings, by=None, fu
     """Spills accruals.csv without service fees: fund, period, days, ADNA, plan fee."""
     args = (schedule_a, schedule_b, plan_events, nav, settings, by, fund_names)
 
-    def compute():
+    def compute(key):
         tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          nav=nav, settings=settings, fund_names=fund_names)
         return frame_rows(T.accruals(tables, _by(by)), ACCRUAL_CELL_COLUMNS)
@@ -268,7 +269,7 @@ def FEE_PAYOUTS(providers, provider_assets, schedule_a, schedule_b, plan_events,
     args = (providers, provider_assets, schedule_a, schedule_b, plan_events, settings, by,
             fund_names)
 
-    def compute():
+    def compute(key):
         tables = _tables(providers=providers, provider_assets=provider_assets,
                          schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          settings=settings, fund_names=fund_names)
@@ -291,7 +292,7 @@ def FEE_CHECKS(schedule_a, schedule_b, plan_events, nav, settings, providers=Non
     args = (schedule_a, schedule_b, plan_events, nav, settings, providers, provider_assets,
             fund_names)
 
-    def compute():
+    def compute(key):
         tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          nav=nav, settings=settings, providers=providers,
                          provider_assets=provider_assets, fund_names=fund_names)
