@@ -26,7 +26,8 @@ What it does:
    Only the calls are timed; argument values are prepared before each pass.
 
 Ends with ``recalc 10y: N cells, S s``: N = cells holding a ``FEE_`` call, S = the Python
-seconds of the slower pass.
+seconds of the slower pass (the median over ``--runs`` repetitions of both passes, each from
+empty caches, so one noisy pass on a shared machine does not decide the figure).
 """
 from __future__ import annotations
 
@@ -506,7 +507,11 @@ def recalc_pass(prepared) -> tuple[float, list]:
         return time.perf_counter() - t, answers
 
 
-def run(template: Path | None = None, out=print) -> dict:
+def run(template: Path | None = None, runs: int = 3, out=print) -> dict:
+    """Fill, scan, resolve (untimed); then ``runs`` times: empty caches, pass 1, pass 2.
+    S is the median over the runs of the slower pass."""
+    import statistics
+
     from tests import xlwings_standin as standin
     with tempfile.TemporaryDirectory(prefix="fee12b1-recalc-") as tmp:
         wb, tables = template_filled(template, Path(tmp))
@@ -517,30 +522,34 @@ def run(template: Path | None = None, out=print) -> dict:
         model = Model(wb, lo_dir=Path(tmp))
         udfs = standin.load_udf_module("addin.udfs")
         order = ordered_arguments(model, calls)
-    udfs.clear_caches()
     res = {"cells": len({(c.sheet, c.row, c.col) for c in calls}), "calls": len(calls),
-           "functions": {}, "nav_rows": nav.n_rows, "funds": len(nav.headers) - 1, "passes": []}
+           "functions": {}, "nav_rows": nav.n_rows, "funds": len(nav.headers) - 1, "runs": []}
     for c in calls:
         res["functions"][c.name] = res["functions"].get(c.name, 0) + 1
-    first_answers = None
-    for n in (1, 2):
-        prepared = [(call, fresh(args)) for call, args in order]
-        hits, misses = udfs.RESULTS.hits, udfs.RESULTS.misses
-        seconds, answers = recalc_pass(prepared)
-        res["passes"].append({"seconds": seconds, "hits": udfs.RESULTS.hits - hits,
-                              "misses": udfs.RESULTS.misses - misses})
-        if first_answers is None:
-            first_answers = answers
-        elif _plain(answers) != _plain(first_answers):
-            raise RuntimeError("the second pass gave other answers than the first")
-    res["errors"] = sorted({c.where for (c, _), a in zip(order, first_answers)
-                            if isinstance(a, str) or hasattr(a, "varianttype")})
-    res["seconds"] = max(p["seconds"] for p in res["passes"])
     funcs = ", ".join(f"{k} {v}" for k, v in sorted(res["functions"].items()))
     out(f"template filled with {res['nav_rows']} NAV rows x {res['funds']} funds "
         f"({FIRST_YEAR}-{LAST_YEAR}); {res['calls']} FEE_ calls in {res['cells']} cells: {funcs}")
-    for i, p in enumerate(res["passes"], start=1):
-        out(f"pass {i}: {p['seconds']:.3f} s, cache hits {p['hits']}, misses {p['misses']}")
+    first_answers = None
+    for k in range(runs):
+        udfs.clear_caches()
+        passes = []
+        for _ in (1, 2):
+            prepared = [(call, fresh(args)) for call, args in order]
+            hits, misses = udfs.RESULTS.hits, udfs.RESULTS.misses
+            seconds, answers = recalc_pass(prepared)
+            passes.append({"seconds": seconds, "hits": udfs.RESULTS.hits - hits,
+                           "misses": udfs.RESULTS.misses - misses})
+            if first_answers is None:
+                first_answers = answers
+            elif _plain(answers) != _plain(first_answers):
+                raise RuntimeError("a pass gave other answers than the first")
+        res["runs"].append(passes)
+        out(f"run {k + 1}: pass 1 {passes[0]['seconds']:.3f} s (cache hits {passes[0]['hits']}, "
+            f"misses {passes[0]['misses']}); pass 2 {passes[1]['seconds']:.3f} s (hits "
+            f"{passes[1]['hits']}, misses {passes[1]['misses']})")
+    res["errors"] = sorted({c.where for (c, _), a in zip(order, first_answers or [])
+                            if isinstance(a, str) or hasattr(a, "varianttype")})
+    res["seconds"] = statistics.median(max(p["seconds"] for p in r) for r in res["runs"])
     if res["errors"]:
         out(f"cells answering with an error or a message: {len(res['errors'])} "
             f"(first: {res['errors'][0]})")
@@ -556,9 +565,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench recalc", description=__doc__.splitlines()[0])
     ap.add_argument("--template", type=Path, help="a template workbook to fill and recalculate "
                                                    "(default: build it with templates.builder)")
+    ap.add_argument("--runs", type=int, default=3, help="recalculations of both passes, each "
+                    "from empty caches; S is the median of the slower pass (default 3)")
     args = ap.parse_args(argv)
     try:
-        run(args.template)
+        run(args.template, max(1, args.runs))
     except Unsupported as exc:
         print(f"recalc: {exc}", file=sys.stderr)
         return 2

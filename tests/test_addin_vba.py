@@ -87,9 +87,14 @@ def test_module_text_is_xlwings_wrapper(udfs):
     assert standin.vba_wrapper_text(udfs) in plain  # the same generate_vba_wrapper output
     # the register macro: category and descriptions, as Import Functions would set them
     assert f"Sub {vba.REGISTER_MACRO}()" in plain
+    # the macro named as xlwings' import_udfs names it: "'<workbook>'!FEE_..." (udfs.py l. 803)
+    assert """    book = "'" & ThisWorkbook.Name & "'!"\n""" in plain
     for name in FUNCTIONS:
-        assert re.search(rf'MacroOptions Macro:="{name}", Description:="[^"]+", '
+        assert re.search(rf'MacroOptions Macro:=book & "{name}", Description:="[^"]+", '
                          rf'Category:="fee12b1", ArgumentDescriptions:=Array\(', plain)
+    # the restart macro stops this add-in's server (not the xlwings ribbon's) and starts it
+    assert (f"Sub {vba.RESTART_MACRO}()\n" in plain and "    KillPy\n    XLPy.Exec \"\"\n"
+            "    Application.CalculateFull\nEnd Sub\n" in plain)
     assert "ThisWorkbook, Application.Caller" in vba.module_text("Fees 2001.xlsm")
 
 
