@@ -365,9 +365,8 @@ def _com(v):
 
 
 def native_values(wb, lo_dir: Path | None) -> dict:
-    """LibreOffice's values of every native formula cell of ``wb`` (saved, recalculated)."""
-    from python_calamine import CalamineWorkbook
-
+    """LibreOffice's values of every native formula cell of ``wb`` (saved, recalculated, read
+    back with openpyxl: error cells as their text)."""
     from . import lo as LO
     tmp = Path(lo_dir or tempfile.mkdtemp(prefix="fee12b1-recalc-"))
     path = tmp / "filled.xlsx"
@@ -377,18 +376,23 @@ def native_values(wb, lo_dir: Path | None) -> dict:
         raise Unsupported("a FEE_ argument reads a native formula, and LibreOffice is needed "
                           "to compute it; it was not found")
     (out,) = office.recalculate([path], tmp / "out")
-    book = CalamineWorkbook.from_path(str(out))
+    return formula_values(wb, out)
+
+
+def formula_values(wb, recalculated: Path) -> dict:
+    """(sheet, row, col) -> value in ``recalculated`` of every formula cell of ``wb``."""
+    done = load_workbook(recalculated, data_only=True, read_only=True)
     values = {}
     for ws in wb.worksheets:
-        formulas = [(c.row, c.column) for row in ws.iter_rows() for c in row
-                    if formula_text(c.value)]
-        if not formulas:
+        cells = {(c.row, c.column) for row in ws.iter_rows() for c in row if formula_text(c.value)}
+        if not cells:
             continue
-        grid = book.get_sheet_by_name(ws.title).to_python(skip_empty_area=False)
-        for r, c in formulas:
-            if r <= len(grid) and c <= len(grid[r - 1]):
-                v = grid[r - 1][c - 1]
-                values[(ws.title, r, c)] = None if v == "" else v
+        for r, row in enumerate(done[ws.title].iter_rows(min_row=1, min_col=1, values_only=True),
+                                start=1):
+            for c, v in enumerate(row, start=1):
+                if (r, c) in cells:
+                    values[(ws.title, r, c)] = v
+    done.close()
     return values
 
 
@@ -439,8 +443,8 @@ def ordered_arguments(model: Model, calls: list[Call]) -> list[tuple[Call, tuple
 # --------------------------------------------------------------------------- the workbook
 def fill(wb, tables: dict) -> None:
     """Write ``tables`` (bench.data Tables) into the workbook's Excel tables of the same names:
-    header row kept where the table is, rows below it, the table's range resized, the rows
-    of the old extent below cleared."""
+    header row kept where the table is, columns in the template's order, rows below it, the
+    table's range resized, the cells of the old extent cleared."""
     from .data import as_rows
     for ws in wb.worksheets:
         for t in list(ws.tables.values()):
@@ -448,7 +452,11 @@ def fill(wb, tables: dict) -> None:
                 continue
             table = tables[t.name]
             c1, r1, c2, r2 = range_boundaries(t.ref)
-            headers = table.headers
+            # the template's column order first (its other formulas may point at columns by
+            # letter), then any column it does not have
+            have = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
+            headers = [h for h in have if h in table.headers] + \
+                [h for h in table.headers if h not in have]
             for r in range(r1, r2 + 1):
                 for c in range(c1, max(c2, c1 + len(headers) - 1) + 1):
                     ws.cell(r, c).value = None
@@ -468,15 +476,17 @@ def fill(wb, tables: dict) -> None:
                 col.name = h
 
 
-def template_filled(template: Path | None, tmp: Path):
-    """The template (built, or the given file) with its tables filled with 10 years of data."""
+def template_filled(template: Path | None, tmp: Path, first_year: int = FIRST_YEAR,
+                    last_year: int = LAST_YEAR):
+    """The template (built for ``first_year``, or the given file) with its tables filled with
+    the years' data."""
     from . import data as D
     if template is None:
         from templates.builder import build_template
         template = tmp / "template.xlsx"
-        build_template(template, FIRST_YEAR)
+        build_template(template, first_year)
     wb = load_workbook(template)
-    tables = D.make_tables(FIRST_YEAR, LAST_YEAR)
+    tables = D.make_tables(first_year, last_year)
     fill(wb, tables)
     return wb, tables
 
@@ -507,28 +517,47 @@ def recalc_pass(prepared) -> tuple[float, list]:
         return time.perf_counter() - t, answers
 
 
-def run(template: Path | None = None, runs: int = 3, out=print) -> dict:
+@dataclass
+class Prepared:
+    model: Model
+    calls: list
+    order: list  # (Call, arguments) in computing order
+    tables: dict
+    udfs: object  # addin.udfs loaded with xlwings' real decorators
+
+
+def prepare(wb, tables: dict, tmp: Path) -> Prepared:
+    """Scan ``wb`` (filled with ``tables``) and resolve every call's arguments (untimed)."""
+    from tests import xlwings_standin as standin
+    calls = scan(wb)
+    if not calls:
+        raise Unsupported("the template holds no FEE_ call")
+    model = Model(wb, lo_dir=tmp)
+    udfs = standin.load_udf_module("addin.udfs")
+    return Prepared(model, calls, ordered_arguments(model, calls), tables, udfs)
+
+
+def run(template: Path | None = None, runs: int = 3, out=print, first_year: int = FIRST_YEAR,
+        last_year: int = LAST_YEAR, wb=None) -> dict:
     """Fill, scan, resolve (untimed); then ``runs`` times: empty caches, pass 1, pass 2.
-    S is the median over the runs of the slower pass."""
+    S is the median over the runs of the slower pass.  ``wb``: an already filled workbook."""
     import statistics
 
-    from tests import xlwings_standin as standin
     with tempfile.TemporaryDirectory(prefix="fee12b1-recalc-") as tmp:
-        wb, tables = template_filled(template, Path(tmp))
-        nav = tables["NAV"]
-        calls = scan(wb)
-        if not calls:
-            raise Unsupported("the template holds no FEE_ call")
-        model = Model(wb, lo_dir=Path(tmp))
-        udfs = standin.load_udf_module("addin.udfs")
-        order = ordered_arguments(model, calls)
-    res = {"cells": len({(c.sheet, c.row, c.col) for c in calls}), "calls": len(calls),
+        if wb is None:
+            wb, tables = template_filled(template, Path(tmp), first_year, last_year)
+        else:
+            from . import data as D
+            tables = D.make_tables(first_year, last_year)
+        p = prepare(wb, tables, Path(tmp))
+    nav, calls, order, udfs = p.tables["NAV"], p.calls, p.order, p.udfs
+    res = {"answers": {}, "cells": len({(c.sheet, c.row, c.col) for c in calls}), "calls": len(calls),
            "functions": {}, "nav_rows": nav.n_rows, "funds": len(nav.headers) - 1, "runs": []}
     for c in calls:
         res["functions"][c.name] = res["functions"].get(c.name, 0) + 1
     funcs = ", ".join(f"{k} {v}" for k, v in sorted(res["functions"].items()))
     out(f"template filled with {res['nav_rows']} NAV rows x {res['funds']} funds "
-        f"({FIRST_YEAR}-{LAST_YEAR}); {res['calls']} FEE_ calls in {res['cells']} cells: {funcs}")
+        f"({first_year}-{last_year}); {res['calls']} FEE_ calls in {res['cells']} cells: {funcs}")
     first_answers = None
     for k in range(runs):
         udfs.clear_caches()
@@ -547,13 +576,15 @@ def run(template: Path | None = None, runs: int = 3, out=print) -> dict:
         out(f"run {k + 1}: pass 1 {passes[0]['seconds']:.3f} s (cache hits {passes[0]['hits']}, "
             f"misses {passes[0]['misses']}); pass 2 {passes[1]['seconds']:.3f} s (hits "
             f"{passes[1]['hits']}, misses {passes[1]['misses']})")
+    res["answers"] = {c.where: a for (c, _), a in zip(order, first_answers or []) if c.anchor}
     res["errors"] = sorted({c.where for (c, _), a in zip(order, first_answers or [])
                             if isinstance(a, str) or hasattr(a, "varianttype")})
     res["seconds"] = statistics.median(max(p["seconds"] for p in r) for r in res["runs"])
     if res["errors"]:
         out(f"cells answering with an error or a message: {len(res['errors'])} "
             f"(first: {res['errors'][0]})")
-    out(f"recalc 10y: {res['cells']} cells, {res['seconds']:.3f} s")
+    years = last_year - first_year + 1
+    out(f"recalc {years}y: {res['cells']} cells, {res['seconds']:.3f} s")
     return res
 
 
