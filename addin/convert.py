@@ -232,19 +232,31 @@ def raw_book(tables: dict[str, RawTable]) -> RawBook:
 
 
 # --------------------------------------------------------------------------- back to Excel
+_UTC = dt.timezone.utc
+
+
 def excel_value(v):
-    """One output value as a cell takes it: money Decimal -> float, numpy scalars -> Python,
-    ``None``/NaN -> empty text, dates stay dates, booleans stay TRUE/FALSE."""
+    """One output value as pywin32 hands it to Excel, exactly as xlwings' own write stage
+    (``_xlwindows.Engine.prepare_xl_data_element``) would make it: money ``Decimal`` -> float,
+    numpy scalars -> Python, ``None``/NaN -> empty text, a date -> a midnight datetime marked
+    UTC (``_datetime_to_com_time``: the time zone only stops a conversion), booleans stay
+    TRUE/FALSE.  The table functions return these with ``@xw.ret('raw')``, so xlwings does
+    not visit every cell of a spill again."""
+    t = type(v)
+    if t is float:
+        return "" if v != v else v
     if v is None:
         return ""
+    if t is str or t is bool or t is int:
+        return v
     if isinstance(v, Decimal):
         return float(v)
-    if isinstance(v, (bool, str, dt.date)):
-        return v
+    if isinstance(v, dt.datetime):
+        return v.replace(tzinfo=_UTC)
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day, tzinfo=_UTC)
     if hasattr(v, "item"):  # numpy scalar
         return excel_value(v.item())
-    if isinstance(v, float) and v != v:
-        return ""
     return v
 
 

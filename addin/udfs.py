@@ -80,6 +80,13 @@ def clear_caches() -> None:
     SERIES.clear()
 
 
+def _table_answer(name: str, args: tuple, compute):
+    """``_answer`` for a table function (``@xw.ret('raw')``): always a list of rows, a message
+    or an error as a 1x1 table."""
+    value = _answer(name, args, compute)
+    return value if isinstance(value, list) else [[value]]
+
+
 def _answer(name: str, args: tuple, compute):
     """The cell's answer, cached by argument values (``compute(key)`` on a miss; ``key`` holds
     the arguments' fingerprints).  Bad input -> '#argument: problem'; an argument holding an
@@ -236,6 +243,7 @@ def _by(by) -> str:
 
 
 @xw.func(category="fee12b1")
+@xw.ret("raw")  # rows made ready by addin.convert.excel_value
 @xw.arg("schedule_a", doc="ScheduleA[#All]: the table with its header row.", **RAW)
 @xw.arg("schedule_b", doc="ScheduleB[#All].", **RAW)
 @xw.arg("plan_events", doc="PlanEvents[#All].", **RAW)
@@ -251,10 +259,11 @@ def FEE_ACCRUALS(schedule_a, schedule_b, plan_events, nav, settings, by=None, fu
         tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          nav=nav, settings=settings, fund_names=fund_names)
         return frame_rows(T.accruals(tables, _by(by)), ACCRUAL_CELL_COLUMNS)
-    return _answer("FEE_ACCRUALS", args, compute)
+    return _table_answer("FEE_ACCRUALS", args, compute)
 
 
 @xw.func(category="fee12b1")
+@xw.ret("raw")  # rows made ready by addin.convert.excel_value
 @xw.arg("providers", doc="Providers[#All].", **RAW)
 @xw.arg("provider_assets", doc="ProviderAssets[#All].", **RAW)
 @xw.arg("schedule_a", doc="ScheduleA[#All].", **RAW)
@@ -274,10 +283,11 @@ def FEE_PAYOUTS(providers, provider_assets, schedule_a, schedule_b, plan_events,
                          schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          settings=settings, fund_names=fund_names)
         return frame_rows(T.payouts(tables, _by(by)), PAYOUT_COLUMNS)
-    return _answer("FEE_PAYOUTS", args, compute)
+    return _table_answer("FEE_PAYOUTS", args, compute)
 
 
 @xw.func(category="fee12b1")
+@xw.ret("raw")  # rows made ready by addin.convert.excel_value
 @xw.arg("schedule_a", doc="ScheduleA[#All].", **RAW)
 @xw.arg("schedule_b", doc="ScheduleB[#All].", **RAW)
 @xw.arg("plan_events", doc="PlanEvents[#All].", **RAW)
@@ -297,4 +307,4 @@ def FEE_CHECKS(schedule_a, schedule_b, plan_events, nav, settings, providers=Non
                          nav=nav, settings=settings, providers=providers,
                          provider_assets=provider_assets, fund_names=fund_names)
         return frame_rows(T.checks(tables), CHECK_COLUMNS)
-    return _answer("FEE_CHECKS", args, compute)
+    return _table_answer("FEE_CHECKS", args, compute)

@@ -335,6 +335,15 @@ class Model:
                         self.spills[(call.sheet, call.row + i, call.col + j)] = _com(v)
 
 
+def clear_caches(udfs) -> None:
+    """Empty the add-in's caches (``clear_caches``; the add-in before it had only these two)."""
+    if hasattr(udfs, "clear_caches"):
+        udfs.clear_caches()
+    else:
+        udfs.RESULTS.clear()
+        udfs.SERIES.clear()
+
+
 class _Later(Exception):
     """An argument reads a FEE_ cell not computed yet."""
 
@@ -436,7 +445,7 @@ def ordered_arguments(model: Model, calls: list[Call]) -> list[tuple[Call, tuple
             raise Unsupported("FEE_ cells read each other in a cycle: " +
                               ", ".join(c.where for c in later))
         todo = later
-    udfs.clear_caches()
+    clear_caches(udfs)
     return out
 
 
@@ -560,7 +569,7 @@ def run(template: Path | None = None, runs: int = 3, out=print, first_year: int 
         f"({first_year}-{last_year}); {res['calls']} FEE_ calls in {res['cells']} cells: {funcs}")
     first_answers = None
     for k in range(runs):
-        udfs.clear_caches()
+        clear_caches(udfs)
         passes = []
         for _ in (1, 2):
             prepared = [(call, fresh(args)) for call, args in order]

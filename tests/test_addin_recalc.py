@@ -166,3 +166,63 @@ def test_template_totals_over_a_bad_input_show_errors(tmp_path):
     hidden, dependent = errors_hidden(wb, tables, tmp_path, nav_cell(wb, "Balanced Fund", 40))
     assert dependent > 0
     assert hidden == []
+
+
+# --------------------------------------------------------------------------- one call per sheet
+SPILL = "P5"  # the Summary's FEE_ACCRUALS: header row 5, data from row 6, columns P:U
+# the whole spill from its anchor row (what P5# is in Excel 365; LibreOffice 7 has no '#'), so
+# a message in the anchor is inside every lookup's range
+LOOKUP = ('=INDEX(${col}$5:${col}$6000,MATCH(1,($P$5:$P$6000=$A{r})*($Q$5:$Q$6000=$B{r}),0))')
+
+
+def one_call_per_sheet(wb) -> None:
+    """The Summary reshaped as SPEC §9 asks: one spilled FEE_ACCRUALS, each figure looked up in
+    it (a one-cell array formula INDEX/MATCH on fund and month start, exact), tie-outs and
+    totals to the rule."""
+    from openpyxl.worksheet.formula import ArrayFormula
+    ws = wb["Summary"]
+    ws[SPILL] = ArrayFormula(SPILL, '=FEE_ACCRUALS(ScheduleA[#All],ScheduleB[#All],'
+                                    'PlanEvents[#All],NAV[#All],Settings[#All],"month",'
+                                    'FundNames[#All])')
+    for r in range(5, ws.max_row + 1):
+        for col, src in (("G", "T"), ("H", "U")):
+            if "FEE_" in str(ws[f"{col}{r}"].value):
+                ws[f"{col}{r}"] = ArrayFormula(f"{col}{r}", LOOKUP.format(col=src, r=r))
+    follow_the_rule(wb)
+
+
+def test_one_call_per_sheet_recalculates_from_cache(tmp_path):
+    wb, tables = filled(tmp_path)
+    one_call_per_sheet(wb)
+    p = R.prepare(wb, tables, tmp_path)
+    assert [c.where for c in p.calls] == ["Summary!P5", "Accruals!A5", "Payouts!A5", "Checks!A5"]
+    (h1, m1, first), (h2, m2, second) = two_passes(p)
+    # the Accruals sheet asks what the Summary asked (month, same tables): answered from the cache
+    assert (h1, m1) == (1, 3) and (h2, m2) == (4, 0) and second == first
+    assert second[1] == second[0] and second[0][0][0] == "fund" and len(second[0]) > 100
+
+
+def test_one_call_per_sheet_lookups_and_totals(tmp_path):
+    wb, tables = filled(tmp_path)
+    one_call_per_sheet(wb)
+    # good data: every looked-up figure equals the native tie-out beside it (LibreOffice)
+    p = R.prepare(wb, tables, tmp_path)
+    with_answers(wb, p)
+    wb.save(tmp_path / "answered.xlsx")
+    from tests.libreoffice import LibreOffice
+    lo = LibreOffice(tmp_path / "lo-profile")
+    (out,) = lo.recalculate([tmp_path / "answered.xlsx"], tmp_path / "lo")
+    values = R.formula_values(wb, out)
+    ws = wb["Summary"]
+    rows = [r for r in range(6, ws.max_row) if ws[f"B{r}"].value is not None]
+    assert len(rows) > 100
+    for r in rows:
+        for got, want in ((7, 10), (8, 11)):  # G = J (ADNA), H = K (plan fee)
+            assert values[("Summary", r, got)] == pytest.approx(values[("Summary", r, want)],
+                                                                  abs=0.005), (r, got)
+    # a bad NAV cell: FEE_ACCRUALS answers with its message, every lookup finds nothing
+    wb, tables = filled(tmp_path / "bad")
+    one_call_per_sheet(wb)
+    hidden, dependent = errors_hidden(wb, tables, tmp_path / "bad",
+                                      nav_cell(wb, "Balanced Fund", 40))
+    assert dependent > 2 * len(rows) and hidden == []

@@ -241,6 +241,28 @@ def test_fee_accruals_spill_equals_engine(udfs, sample):
     assert got_q[1:] == [excel_row(x) for x in q.accruals[cols].itertuples(index=False, name=None)]
 
 
+def test_spill_is_what_xlwings_write_stage_makes(udfs, sample):
+    """The table functions return their rows raw (@xw.ret('raw')); they equal what xlwings' own
+    write stage (the real _xlwindows Engine.prepare_xl_data_element) makes of the engine's
+    rows."""
+    import xlwings
+    tables, res = sample
+    r = {n: table_range(tables, n) for n in ("ScheduleA", "ScheduleB", "PlanEvents", "NAV",
+                                             "Settings", "FundNames")}
+    got = call(udfs, "FEE_ACCRUALS", r["ScheduleA"], r["ScheduleB"], r["PlanEvents"], r["NAV"],
+               r["Settings"], "month", r["FundNames"])
+    cols = list(ACCRUAL_COLUMNS[:6])
+    from decimal import Decimal
+
+    def plain(v):  # money goes to Excel as a double (a Decimal would become a VT_CY)
+        return float(v) if isinstance(v, Decimal) else v.item() if hasattr(v, "item") else v
+    rows = [cols] + [[plain(v) for v in row]
+                     for row in res.accruals[cols].itertuples(index=False, name=None)]
+    with standin.installed():
+        expected = xlwings.conversion.write(rows, None, {})
+    assert got == expected
+
+
 def test_fee_payouts_spill_equals_engine_without_nav(udfs, sample):
     tables, res = sample
     r = {n: table_range(tables, n) for n in ("Providers", "ProviderAssets", "ScheduleA",
