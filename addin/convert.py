@@ -244,7 +244,7 @@ def excel_value(v):
     not visit every cell of a spill again."""
     t = type(v)
     if t is float:
-        return "" if v != v else v
+        return v if math.isfinite(v) or math.isinf(v) else ""  # NaN -> empty
     if v is None:
         return ""
     if t is str or t is bool or t is int:

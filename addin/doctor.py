@@ -154,7 +154,7 @@ def _const(code: str, name: str) -> str | None:
 def imported_functions(module_text: str | None) -> dict[str, list[str]]:
     """Function name -> argument names, as the ``xlwings_udfs`` VBA module declares them."""
     out = {}
-    for m in re.finditer(r"^Function\s+(\w+)\(([^)]*)\)", module_text or "", re.M):
+    for m in re.finditer(r"^Function\s+(\w+)\(([^)]*)\)", module_text or "", re.MULTILINE):
         out[m.group(1)] = [a.split()[-1] for a in m.group(2).split(",") if a.strip()]
     return out
 

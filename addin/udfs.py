@@ -57,7 +57,7 @@ FINGERPRINTS = Fingerprints(max_cells=4_000_000)
 SERIES = Cache(max_entries=64, max_cells=64)
 
 DAY_COUNT, ROUNDING = SETTINGS["Day Count"][1], SETTINGS["Rounding"][1]
-SERVICE_CAP = Decimal(SETTINGS["Service Fee Cap"][1])
+SERVICE_CAP = Decimal(str(SETTINGS["Service Fee Cap"][1]))
 # The periods of the table functions: exactly the command line's ``--by`` choices (SPEC §8), so a
 # spilled table and ``fee12b1 compute --by`` give the same rows.  The engine also knows "year"
 # (calendar years); it is not offered: the plan year is the Settings period ("period").

@@ -39,15 +39,20 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.formula import Tokenizer
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.formula.tokenizer import TokenizerError
+from openpyxl.utils.cell import (
+    get_column_letter,
+    range_boundaries,
+)
 from openpyxl.worksheet.formula import ArrayFormula
 
 FIRST_YEAR, LAST_YEAR = 2001, 2010
 UTC = dt.timezone.utc
-_FEE = re.compile(r"^(?:_xludf\.|_xll\.)?(FEE_[A-Z0-9_]+)\($", re.I)
+_FEE = re.compile(r"^(?:_xludf\.|_xll\.)?(FEE_[A-Z0-9_]+)\($", re.IGNORECASE)
 _SPILL = re.compile(r"(\$?[A-Za-z]{1,3}\$?\d+)#")
 _SPILL_MARK = "_SPILL_"
 # Excel error texts as openpyxl reads them -> the SCODE COM hands over
@@ -90,7 +95,7 @@ def calls_in(sheet: str, row: int, col: int, formula: str) -> list[Call]:
     text = _SPILL.sub(lambda m: m.group(1) + _SPILL_MARK, formula)
     try:
         items = [t for t in Tokenizer(text).items if t.type != "WHITE-SPACE"]
-    except Exception as exc:
+    except TokenizerError as exc:
         raise Unsupported(f"{sheet}!{get_column_letter(col)}{row}: formula not understood: "
                           f"{formula} ({exc})") from None
     out = []
@@ -98,7 +103,9 @@ def calls_in(sheet: str, row: int, col: int, formula: str) -> list[Call]:
         m = _FEE.match(tok.value) if tok.type == "FUNC" and tok.subtype == "OPEN" else None
         if not m:
             continue
-        args, cur, depth, j = [], [], 0, i + 1
+        args: list[list] = []
+        cur: list = []
+        depth, j = 0, i + 1
         while True:
             t = items[j]
             if t.type == "FUNC" and t.subtype == "CLOSE" and depth == 0:
@@ -186,7 +193,7 @@ def _split_sheet(ref: str) -> tuple[str | None, str]:
     return _unquote(ref[:i]), ref[i + 1:]
 
 
-_STRUCT = re.compile(r"^([A-Za-z_\\][\w.\\]*)\[(.*)\]$", re.S)
+_STRUCT = re.compile(r"^([A-Za-z_\\][\w.\\]*)\[(.*)\]$", re.DOTALL)
 
 
 def _struct_parts(spec: str) -> list[str]:
@@ -221,7 +228,7 @@ def _unescape(name: str) -> str:
 class Model:
     """The filled workbook as the bench reads it: openpyxl cells, tables, answers."""
 
-    wb: object
+    wb: Any
     answers: dict = field(default_factory=dict)  # (sheet, row, col) -> answer of an anchor call
     spills: dict = field(default_factory=dict)  # (sheet, row, col) -> spilled value
     native: dict | None = None  # (sheet, row, col) -> LibreOffice's value of a native formula
@@ -407,7 +414,7 @@ def formula_values(wb, recalculated: Path) -> dict:
 
 def arguments(model: Model, call: Call, pending) -> tuple:
     from tests import xlwings_standin as standin
-    out = []
+    out: list = []
     for a in call.args:
         if a[0] == "missing":
             out.append(standin.MISSING)
@@ -424,8 +431,8 @@ def arguments(model: Model, call: Call, pending) -> tuple:
 def ordered_arguments(model: Model, calls: list[Call]) -> list[tuple[Call, tuple]]:
     """Each call with its arguments, in an order where a call reading another FEE_ cell comes
     after it; answers are computed here (untimed) to resolve such reads."""
-    from tests import xlwings_standin as standin
     from addin import udfs
+    from tests import xlwings_standin as standin
     pending = {(c.sheet, c.row, c.col) for c in calls if c.anchor}
     todo, out = list(calls), []
     while todo:
@@ -516,8 +523,8 @@ def fresh(args: tuple) -> tuple:
 
 
 def recalc_pass(prepared) -> tuple[float, list]:
-    from tests import xlwings_standin as standin
     from addin import udfs
+    from tests import xlwings_standin as standin
     answers = []
     with standin.installed():
         t = time.perf_counter()
@@ -532,7 +539,7 @@ class Prepared:
     calls: list
     order: list  # (Call, arguments) in computing order
     tables: dict
-    udfs: object  # addin.udfs loaded with xlwings' real decorators
+    udfs: Any  # addin.udfs loaded with xlwings' real decorators
 
 
 def prepare(wb, tables: dict, tmp: Path) -> Prepared:

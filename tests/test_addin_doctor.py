@@ -9,7 +9,6 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-import pytest
 import xlwings
 
 from addin import doctor, vba
@@ -41,8 +40,8 @@ def configured(tmp_path: Path, sheet="myaddin.conf", modules="addin.udfs",
                     cell = (f'<c r="B{row}" t="inlineStr"><is><t>{value}</t></is></c>'
                             if value else "")
                     data = re.sub(rf'(<row r="{row}"[^>]*>.*?)(</row>)'.encode(),
-                                  lambda m: m.group(1) + cell.encode() + m.group(2), data,
-                                  count=1, flags=re.S)
+                                  lambda m, c=cell: m.group(1) + c.encode() + m.group(2), data,
+                                  count=1, flags=re.DOTALL)
             dst.writestr(item, data)
     return out
 
@@ -102,8 +101,8 @@ def test_configured_addin(tmp_path):
     assert f"ok  Interpreter_Win = {PYTHONW}" in text
     # only the import of the functions is left (VBA cannot be written without Excel)
     assert [x.text for x in lines if x.status == "FIX"] == [
-        "the functions are not imported: run ImportPythonUDFsToAddin in the add-in's VBA editor "
-        "(or import 'fee12b1 addin --out' .bas)"]
+        ("the functions are not imported: run ImportPythonUDFsToAddin in the add-in's VBA "
+         "editor (or import 'fee12b1 addin --out' .bas)")]
 
 
 def test_addin_settings_wrong(tmp_path):

@@ -3,7 +3,6 @@ answers served from the cache on the second recalculation, figures equal to the 
 native tie-outs computed by LibreOffice, and a bad input turning every total over it into an
 error (docs/excel.md, "Totals over add-in cells")."""
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -226,3 +225,16 @@ def test_one_call_per_sheet_lookups_and_totals(tmp_path):
     hidden, dependent = errors_hidden(wb, tables, tmp_path / "bad",
                                       nav_cell(wb, "Balanced Fund", 40))
     assert dependent > 2 * len(rows) and hidden == []
+
+
+@pytest.mark.bench
+def test_bench_recalc_ends_with_the_figure():
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    p = subprocess.run([sys.executable, "-m", "bench", "recalc", "--runs", "1"], cwd=root,
+                       capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stderr[-2000:]
+    lines = p.stdout.strip().splitlines()
+    assert re.fullmatch(r"recalc 10y: \d+ cells, \d+\.\d{3} s", lines[-1]), lines[-1]
+    assert "pass 2" in lines[-2] and "misses 0" in lines[-2]

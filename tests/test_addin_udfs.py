@@ -374,7 +374,7 @@ def test_error_in_a_table_is_a_finding(udfs):
 def test_currency_cells_are_numbers(udfs):
     """A currency-formatted cell arrives as a Decimal (COM VT_CY): still a number."""
     from decimal import Decimal
-    assert call(udfs, "FEE_DAILY", 0.0045, Decimal("10000000"), JAN1) == \
+    assert call(udfs, "FEE_DAILY", 0.0045, Decimal(10000000), JAN1) == \
         pytest.approx(123.2876712328767, rel=1e-13)
 
 
