@@ -109,6 +109,8 @@ def to_decimal(name: str, v, default: Decimal | None = None) -> Decimal:
 def to_choice(name: str, v, choices: tuple[str, ...], default: str) -> str:
     """One of ``choices`` (case and surrounding spaces ignored); blank -> ``default``."""
     v = scalar(name, v)
+    if isinstance(v, CellError):
+        raise ErrorValue(v.code)
     if v is None or (isinstance(v, str) and not v.strip()):
         return default
     if isinstance(v, str):

@@ -346,6 +346,7 @@ def test_excel_error_inputs_propagate_as_errors(udfs, text):
                          standin.ExcelRange(bad, "$B$2"), JAN1, JAN31), text)
     assert is_error(call(udfs, "FEE_ADNA", dates, bad, JAN1, JAN31), text)
     assert is_error(call(udfs, "FEE_SERVICE_RATE", 0.0025, err), text)
+    assert is_error(call(udfs, "FEE_DAILY", 0.0045, 1.0, JAN1, err), text)  # a choice argument
     # the same range without the error computes (nothing stale in the cache)
     assert call(udfs, "FEE_ADNA", dates, values, JAN1, JAN31) == 10_000_000.0
 
