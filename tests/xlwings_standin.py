@@ -80,6 +80,14 @@ is the Python traceback text.  The generated VBA has ``On Error GoTo failed`` an
 error such as ``#VALUE!``; xlwings/xlwings#1108).  ``call`` here simply lets the exception
 propagate.  A UDF that returns "#start: not a date" likewise yields a plain text cell.
 
+Error values
+------------
+An input cell holding an Excel error arrives (in ``Range.Value`` or an array) as pywin32 gives a
+``VT_ERROR``: an ``int`` SCODE, ``0x800A0000 + n`` (``#N/A`` = -2146826246).  Pass those ints
+here.  A UDF returns a real error value as ``win32com.client.VARIANT(pythoncom.VT_ERROR, scode)``
+(stood in: ``VARIANT`` and ``pythoncom.VT_ERROR``); xlwings passes it through unchanged, and
+``call`` returns it as it would reach pywin32.
+
 ``expand=`` on the return value
 -------------------------------
 With ``@xw.ret(expand=...)`` ``call_udf`` compares the caller's shape with the result's: if
