@@ -26,8 +26,10 @@ What it does:
    Only the calls are timed; argument values are prepared before each pass.
 
 Ends with ``recalc 10y: N cells, S s``: N = cells holding a ``FEE_`` call, S = the Python
-seconds of the slower pass (the median over ``--runs`` repetitions of both passes, each from
-empty caches, so one noisy pass on a shared machine does not decide the figure).
+seconds of the slower pass: the process's CPU time (``time.process_time``; the passes are pure
+Python, so on a shared, busy machine CPU time is what a pass costs and wall-clock time is not;
+both are printed per pass), the median over ``--runs`` repetitions of both passes, each from
+empty caches.
 """
 from __future__ import annotations
 
@@ -523,14 +525,21 @@ def fresh(args: tuple) -> tuple:
 
 
 def recalc_pass(prepared) -> tuple[float, list]:
+    """Call every prepared call: (CPU seconds, answers); the wall-clock seconds of the last
+    pass are kept in ``LAST_WALL``."""
+    global LAST_WALL
     from addin import udfs
     from tests import xlwings_standin as standin
     answers = []
     with standin.installed():
-        t = time.perf_counter()
+        t, w = time.process_time(), time.perf_counter()
         for call, args in prepared:
             answers.append(standin.call(udfs, call.name, *args))
-        return time.perf_counter() - t, answers
+        LAST_WALL = time.perf_counter() - w
+        return time.process_time() - t, answers
+
+
+LAST_WALL = 0.0
 
 
 @dataclass
@@ -582,15 +591,17 @@ def run(template: Path | None = None, runs: int = 3, out=print, first_year: int 
             prepared = [(call, fresh(args)) for call, args in order]
             hits, misses = udfs.RESULTS.hits, udfs.RESULTS.misses
             seconds, answers = recalc_pass(prepared)
-            passes.append({"seconds": seconds, "hits": udfs.RESULTS.hits - hits,
+            passes.append({"seconds": seconds, "wall": LAST_WALL,
+                           "hits": udfs.RESULTS.hits - hits,
                            "misses": udfs.RESULTS.misses - misses})
             if first_answers is None:
                 first_answers = answers
             elif _plain(answers) != _plain(first_answers):
                 raise RuntimeError("a pass gave other answers than the first")
         res["runs"].append(passes)
-        out(f"run {k + 1}: pass 1 {passes[0]['seconds']:.3f} s (cache hits {passes[0]['hits']}, "
-            f"misses {passes[0]['misses']}); pass 2 {passes[1]['seconds']:.3f} s (hits "
+        out(f"run {k + 1}: pass 1 {passes[0]['seconds']:.3f} s CPU ({passes[0]['wall']:.3f} s "
+            f"wall; cache hits {passes[0]['hits']}, misses {passes[0]['misses']}); pass 2 "
+            f"{passes[1]['seconds']:.3f} s CPU ({passes[1]['wall']:.3f} s wall; hits "
             f"{passes[1]['hits']}, misses {passes[1]['misses']})")
     res["answers"] = {c.where: a for (c, _), a in zip(order, first_answers or []) if c.anchor}
     res["errors"] = sorted({c.where for (c, _), a in zip(order, first_answers or [])
