@@ -3,6 +3,7 @@ answers served from the cache on the second recalculation, figures equal to the 
 native tie-outs computed by LibreOffice, and a bad input turning every total over it into an
 error (docs/excel.md, "Totals over add-in cells")."""
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
