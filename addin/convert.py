@@ -10,9 +10,9 @@ date-formatted cell, ``bool``, ``None`` for an empty cell, and an ``int`` SCODE 
 error (``addin.xlerrors``).  A one-cell range is a scalar, any other range a tuple of row tuples.
 A date may also arrive as an Excel serial number (a cell not formatted as a date; 1900 system).
 
-Cell values go through ``fee_core.parse``'s own cell readers (``as_date``/``as_decimal``), so a
+Cell values go through ``fee_core.parse.tables``' own cell readers (``as_date``/``as_decimal``), so a
 cell means the same in a UDF as in a workbook read by the command line.  A bad value raises
-``fee_core.cells.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
+``fee_core.errors.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
 into the ``#name: problem`` text of SPEC §9.  An argument that holds an Excel error raises
 ``ErrorValue``: the UDF answers with that same error, as Excel's own functions do.
 """
@@ -23,10 +23,10 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
-from fee_core.cells import ArgumentError
 from fee_core.contract import TABLES
-from fee_core.parse import CellProblem, as_date, as_decimal
-from fee_core.raw import CellError, RawBook, RawTable
+from fee_core.errors import ArgumentError
+from fee_core.parse.tables import CellProblem, as_date, as_decimal
+from fee_core.read.raw import CellError, RawBook, RawTable
 
 from .xlerrors import TEXTS, error_text
 
@@ -44,7 +44,7 @@ class ErrorValue(Exception):
 
 # --------------------------------------------------------------------------- one cell
 def cell_value(v):
-    """An Excel value as ``fee_core.raw`` holds it: errors (SCODE ints, or their texts)
+    """An Excel value as ``fee_core.read.raw`` holds it: errors (SCODE ints, or their texts)
     become ``CellError``, COM datetimes plain naive ones, currency ``Decimal``s floats, empty
     text ``None``."""
     t = type(v)
@@ -80,14 +80,14 @@ def _problem(name: str, v, exc: CellProblem) -> Exception:
     return ArgumentError(name, _SHORT.get(exc.code, exc.message))
 
 
-def to_date(name: str, v, blank_ok: bool = False) -> dt.date | None:
+def to_date(name: str, v) -> dt.date:
     """A date: an Excel date (datetime/date) or a serial number of the 1900 date system."""
     v = scalar(name, v)
     try:
         d = as_date(v, date1904=False)
     except CellProblem as exc:
         raise _problem(name, v, exc) from None
-    if d is None and not blank_ok:
+    if d is None:
         raise ArgumentError(name, "blank, not a date")
     return d
 
@@ -147,7 +147,7 @@ def column(name: str, v) -> list:
 
 
 def nav_columns(dates, values) -> tuple[list[dt.date], list[float]]:
-    """``nav_dates``/``nav_values`` -> (dates, net assets), for ``fee_core.cells.NavSeries``.
+    """``nav_dates``/``nav_values`` -> (dates, net assets), for ``fee_core.single_figures.NavSeries``.
 
     Rows blank in both are dropped (a selection wider than the data), and so are the rows
     before the first net assets: the NAV table leaves a fund's cells blank before it is in the
@@ -175,7 +175,7 @@ def nav_columns(dates, values) -> tuple[list[dt.date], list[float]]:
                 float(to_decimal("nav_values", v))
         except ArgumentError as e:
             raise ArgumentError(e.name, f"row {i}: {e.problem}") from None
-        out_d.append(day)  # type: ignore[arg-type]
+        out_d.append(day)
         out_v.append(amount)
     if not out_d:
         raise ArgumentError("nav_dates" if all(d is None for d in ds) else "nav_values",
@@ -211,7 +211,7 @@ def raw_table(arg: str, table: str, v) -> RawTable:
 
 
 def _cells(col) -> list:
-    """A column of COM values as ``fee_core.raw`` holds them (``cell_value`` of each); a column
+    """A column of COM values as ``fee_core.read.raw`` holds them (``cell_value`` of each); a column
     of plain numbers and blanks, the common case, is taken as it is."""
     if set(map(type, col)) <= _PLAIN:
         return list(col)
@@ -234,7 +234,7 @@ def raw_book(tables: dict[str, RawTable]) -> RawBook:
 
 
 # --------------------------------------------------------------------------- back to Excel
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 def excel_value(v):

@@ -2,7 +2,7 @@
 
 List this module (``addin.udfs``) under ``UDF Modules`` in the add-in's configuration; the
 functions appear in Excel under the category ``fee12b1``.  Each function converts its arguments
-(``addin.convert``), computes through ``fee_core`` (``fee_core.cells`` for single figures,
+(``addin.convert``), computes through ``fee_core`` (``fee_core.single_figures`` for single figures,
 ``fee_core.engine`` for tables), and converts the answer back.  No fee rule lives here.
 
 Argument names are VBA identifiers (the generated VBA wrapper declares them): SPEC's ``end``
@@ -23,14 +23,12 @@ Answers:
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 import xlwings as xw
 
-from fee_core import cells
-from fee_core.cells import ArgumentError
-from fee_core.contract import DAY_COUNTS, ROUNDINGS, SETTINGS
-from fee_core.engine import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS
+from fee_core import single_figures as cells
+from fee_core.contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, DAY_COUNTS, PAYOUT_COLUMNS, ROUNDINGS, Settings
+from fee_core.errors import ArgumentError
 
 from . import tables as T
 from .cache import Cache, Fingerprints, cells_in, memo
@@ -56,8 +54,8 @@ FINGERPRINTS = Fingerprints(max_cells=4_000_000)
 # (nav_dates, nav_values) fingerprints -> NavSeries
 SERIES = Cache(max_entries=64, max_cells=64)
 
-DAY_COUNT, ROUNDING = SETTINGS["Day Count"][1], SETTINGS["Rounding"][1]
-SERVICE_CAP = Decimal(str(SETTINGS["Service Fee Cap"][1]))
+DAY_COUNT, ROUNDING, SERVICE_CAP = (Settings().day_count, Settings().rounding,
+                                    Settings().service_fee_cap)
 # The periods of the table functions: exactly the command line's ``--by`` choices (SPEC §8), so a
 # spilled table and ``fee12b1 compute --by`` give the same rows.  The engine also knows "year"
 # (calendar years); it is not offered: the plan year is the Settings period ("period").

@@ -100,8 +100,9 @@ class _Workbook:
 
 # --------------------------------------------------------------------------- command line
 def cmd_addin(args) -> int:
-    from fee_core.cli import EXIT_OK, UsageError
-    from fee_core.outputs import atomic_write
+    from fee_core.console import EXIT_OK
+    from fee_core.errors import UsageError
+    from fee_core.write.files import write_one
 
     if args.check:
         return cmd_check(args)
@@ -114,9 +115,7 @@ def cmd_addin(args) -> int:
     out = Path(args.out)
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give the .bas file to write")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out} exists; use --force to replace it")
-    atomic_write(out, text.encode("utf-8"), force=args.force)
+    write_one(out, text.encode("utf-8"), force=args.force)
     print(f"wrote {out}: import it into {args.workbook}'s VBA project (File > Import File), "
           f"then run {REGISTER_MACRO} once")
     return EXIT_OK
@@ -127,7 +126,7 @@ def cmd_check(args) -> int:
     from .doctor import FIX, check
 
     if args.out is not None:
-        from fee_core.cli import UsageError
+        from fee_core.errors import UsageError
         raise UsageError("--check writes nothing: leave out --out")
     lines = check(Path(args.addin) if args.addin else None)
     for line in lines:

@@ -25,7 +25,7 @@ COM.  Any other SCODE of the same facility is still an error, named ``#ERROR(n)`
 """
 from __future__ import annotations
 
-from fee_core.raw import CellError
+from fee_core.read.raw import CellError
 
 FACILITY = -2146828288  # 0x800A0000 as a signed 32-bit SCODE: Excel error n is FACILITY + n
 
@@ -63,10 +63,10 @@ def scode(text: str) -> int:
 def excel_error(text: str):
     """What a UDF returns so the cell shows the error ``text``: pywin32's
     ``VARIANT(VT_ERROR, scode)``.  Without pywin32 (no Excel to receive it) the
-    ``fee_core.raw.CellError``."""
+    ``fee_core.read.raw.CellError``."""
     try:
-        from pythoncom import VT_ERROR  # type: ignore[import-not-found]
-        from win32com.client import VARIANT  # type: ignore[import-not-found]
+        from pythoncom import VT_ERROR
+        from win32com.client import VARIANT
     except ImportError:
         return CellError(text)
     return VARIANT(VT_ERROR, scode(text))

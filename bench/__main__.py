@@ -5,6 +5,6 @@ if sys.argv[1:2] == ["recalc"]:  # python -m bench recalc: the add-in recalculat
 
     sys.exit(recalc_main(sys.argv[2:]))
 
-from .run import main
+from .main import main
 
 sys.exit(main())

@@ -53,7 +53,7 @@ from openpyxl.utils.cell import (
 from openpyxl.worksheet.formula import ArrayFormula
 
 FIRST_YEAR, LAST_YEAR = 2001, 2010
-UTC = dt.timezone.utc
+UTC = dt.UTC
 _FEE = re.compile(r"^(?:_xludf\.|_xll\.)?(FEE_[A-Z0-9_]+)\($", re.IGNORECASE)
 _SPILL = re.compile(r"(\$?[A-Za-z]{1,3}\$?\d+)#")
 _SPILL_MARK = "_SPILL_"
@@ -377,7 +377,7 @@ def _com(v):
         return float(v)
     if hasattr(v, "varianttype"):  # an error answer (pywin32 VARIANT VT_ERROR)
         return v.value
-    if hasattr(v, "code"):  # fee_core.raw.CellError
+    if hasattr(v, "code"):  # fee_core.read.raw.CellError
         return _FACILITY + _ERRORS.get(v.code, 2015)
     return v
 

@@ -78,8 +78,8 @@ from __future__ import annotations
 
 import calendar
 import csv
-import math
 import io
+import math
 from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext

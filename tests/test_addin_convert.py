@@ -15,20 +15,20 @@ from addin.convert import (
     to_decimal,
 )
 from addin.xlerrors import error_text, scode
-from fee_core.cells import ArgumentError
-from fee_core.raw import CellError
+from fee_core.errors import ArgumentError
+from fee_core.read.raw import CellError
 
 
 def test_dates_from_excel():
     d = dt.date(2001, 1, 1)
     assert to_date("start", dt.datetime(2001, 1, 1)) == d
-    assert to_date("start", dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)) == d
+    assert to_date("start", dt.datetime(2001, 1, 1, tzinfo=dt.UTC)) == d
     assert to_date("start", d) == d
     assert to_date("start", 36892.0) == d  # 1900 date system serial
     assert to_date("start", 61.0) == dt.date(1900, 3, 1)  # after Excel's fictitious 1900-02-29
     assert to_date("start", [[36892.0]]) == d  # a one-cell range
     # a COM date (pywin32's datetime is time-zone aware) and a one-cell range as a tuple
-    assert to_date("start", dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)) == d
+    assert to_date("start", dt.datetime(2001, 1, 1, tzinfo=dt.UTC)) == d
     assert to_date("start", ((36892.0,),)) == d
     for bad, problem in (("2001-01-01", "not a date"), (None, "blank, not a date"),
                          ("", "blank, not a date"), (-3.0, "not a date")):
@@ -64,7 +64,7 @@ def test_cell_values_from_com():
     from decimal import Decimal
     assert cell_value(Decimal("1234.5678")) == 1234.5678  # a currency-formatted cell (VT_CY)
     assert cell_value("") is None and cell_value(None) is None
-    d = cell_value(dt.datetime(2001, 1, 2, tzinfo=dt.timezone.utc))
+    d = cell_value(dt.datetime(2001, 1, 2, tzinfo=dt.UTC))
     assert d == dt.datetime(2001, 1, 2) and d.tzinfo is None and type(d) is dt.datetime
 
 
@@ -95,7 +95,7 @@ def test_excel_values_back():
     assert excel_value(Decimal("3821.92")) == 3821.92
     assert excel_value(None) == "" and excel_value(True) is True
     # dates as xlwings' write stage makes them for pywin32: midnight, marked UTC
-    assert excel_value(dt.date(2001, 1, 1)) == dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)
+    assert excel_value(dt.date(2001, 1, 1)) == dt.datetime(2001, 1, 1, tzinfo=dt.UTC)
     assert excel_value(float("nan")) == "" and excel_value(2.5) == 2.5
     import numpy as np
     assert type(excel_value(np.int64(31))) is int

@@ -11,17 +11,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from fee_core.engine import (
-    ACCRUAL_COLUMNS,
-    CHECK_COLUMNS,
-    PAYOUT_COLUMNS,
-    load_raw,
-    run,
-)
+from fee_core.contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS
+from fee_core.engine import load_raw, run
 from tests import xlwings_standin as standin
 from tests.books import base_tables, constant_nav, raw_book
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 JAN1, JAN31 = dt.datetime(2001, 1, 1), dt.datetime(2001, 1, 31)
 
 
@@ -215,7 +210,7 @@ def excel_row(row):
 
 @pytest.fixture(scope="module")
 def sample():
-    from templates.builder import sample_tables
+    from templates.sample import sample_tables
     tables = sample_tables(2001, 12)
     book, findings = load_raw(raw_book(tables))
     res = run(book, findings)
@@ -412,3 +407,12 @@ def test_cache_is_keyed_on_values_and_sized_by_answers(udfs):
     assert call(udfs, "FEE_PERIOD", 0.0045, dates, edited, *args[4:]) != cold
     # TRUE is not 1.0
     assert call(udfs, "FEE_DAILY", 0.0045, 1.0, JAN1) != call(udfs, "FEE_DAILY", 0.0045, True, JAN1)
+
+
+def test_by_choices_are_the_command_lines(udfs):
+    """FEE_ACCRUALS/FEE_PAYOUTS take exactly what `fee12b1 compute --by` takes (SPEC §8)."""
+    from fee_core.cli import build_parser
+    parser = build_parser(["compute"])
+    compute = parser._subparsers._group_actions[0].choices["compute"]
+    (by,) = [a for a in compute._actions if a.dest == "by"]
+    assert tuple(by.choices) == udfs.BY_CHOICES == ("month", "quarter", "period")

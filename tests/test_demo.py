@@ -13,9 +13,7 @@ import openpyxl
 import pytest
 
 from fee_core.cli import main
-from fee_core.demo import demo_files
-
-pytest.importorskip("fee_core.xlsx_publish")
+from templates.demo import demo_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +41,27 @@ def test_demo_writes_every_file(demo_run):
         if name.endswith(".xlsx"):
             assert openpyxl.load_workbook(out / name).sheetnames
         assert str(out / name) in p.stdout, f"{name} not listed"
-    assert "step 1/" in p.stderr and "step 6/6" in p.stderr
+    assert p.stderr == ""          # progress only when stderr is a terminal (SPEC §8)
+
+
+def test_demo_shows_progress_on_a_terminal(tmp_path):
+    import pty
+    master, slave = pty.openpty()
+    p = subprocess.run([sys.executable, "-m", "fee_core", "demo", "--out", str(tmp_path / "d")],
+                       stdout=subprocess.PIPE, stderr=slave, cwd=ROOT, timeout=600)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:            # the terminal is closed once everything is read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert p.returncode == 0
+    assert b"step 1/6: building the sample workbook for 2001" in seen and b"step 6/6" in seen
 
 
 def test_demo_summary_ties_to_compute(demo_run, tmp_path):

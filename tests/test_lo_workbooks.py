@@ -9,17 +9,18 @@ question is whether the native formulas a spreadsheet computes agree with it to 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from fee_core.engine import load, run
-from fee_core.xlsx_publish import publish, write_computed
-from templates.builder import SUMMARY_FIRST_ROW, build_template
+from fee_core.write.addin_sheets import SUMMARY_FIRST_ROW
+from fee_core.write.publish import publish, write_computed
+from templates.builder import build_template
 
-NOW = datetime(2002, 1, 15, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2002, 1, 15, 9, 30, tzinfo=UTC)
 CENT = Decimal("0.01")
 
 

@@ -7,10 +7,11 @@ import csv
 import random
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fee_core.cli import main
-from templates.book import write_input_workbook
+from fee_core.write.inputs import write_input_workbook
 from tests.test_bad_books import good_tables
 
 TABLE_NAMES = ("ScheduleA", "ScheduleB", "PlanEvents", "NAV", "Providers", "ProviderAssets",

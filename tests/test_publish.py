@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import openpyxl
@@ -15,11 +15,11 @@ import pytest
 
 from fee_core.cli import main
 from fee_core.engine import load, run
-from fee_core.outputs import OutputExists
-from fee_core.xlsx_publish import TIME_ENV, WouldOverwriteInput, publish, write_computed
+from fee_core.errors import OutputExists, WouldOverwriteInput
+from fee_core.write.publish import TIME_ENV, publish, write_computed
 from templates.builder import build_template, build_workbook, save_reproducible
 
-NOW = datetime(2002, 1, 15, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2002, 1, 15, 9, 30, tzinfo=UTC)
 
 
 def _sha(path) -> str:

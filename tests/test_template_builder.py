@@ -15,7 +15,8 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from fee_core.contract import AGREEMENT_TYPES, EXPENSE_CATEGORIES, TABLES
-from templates.builder import SAMPLE_NOTE, build_template, sample_tables, template_tables
+from templates.builder import build_template
+from templates.sample import SAMPLE_NOTE, sample_tables, template_tables
 
 
 def _d(v):
@@ -292,7 +293,8 @@ def test_small_provider_carries_forward(sample_2001):
         for r in assets:
             if r["Provider ID"] == p["Provider ID"]:
                 days = (r["Period End"] - r["Period Start"]).days + 1
-                monthly[r["Period Start"]] += min(p["Service Fee Rate"], 0.0025) * r["Average Net Assets"] * days / 365
+                rate = min(p["Service Fee Rate"], 0.0025)
+                monthly[r["Period Start"]] += rate * r["Average Net Assets"] * days / 365
         assert monthly and any(v < p["Minimum Payment"] for v in monthly.values())
 
 

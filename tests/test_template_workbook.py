@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from fee_core.engine import load
-from templates.builder import (CONF_SHEET, SUMMARY_FIRST_ROW, TEMPLATE_PATH, TEMPLATE_YEAR,
-                               build_template, build_workbook, column_ref, save_reproducible,
-                               summary_rows)
+from fee_core.write.addin_sheets import CONF_SHEET, SUMMARY_FIRST_ROW, column_ref
+from templates.builder import TEMPLATE_PATH, TEMPLATE_YEAR, build_template, build_workbook, save_reproducible
+from templates.sample import summary_rows
 
 
 @pytest.fixture(scope="module")

@@ -61,7 +61,7 @@ def test_vba_wrapper_text(toy):
         assert re.search(rf"^Function {name}\(", vba, re.M)
         assert f'XLPy.CallUDF("tests.toy_udfs", "{name}", ' in vba
         assert f"{name} = Err.Description" in vba
-        assert re.search(rf"^End Function$", vba, re.M)
+        assert re.search(r"^End Function$", vba, re.M)
     assert "Function toy_accrual(start, Optional finish, Optional basis)" in vba
     assert "Array(start, finish, basis), ActiveWorkbook, Application.Caller)" in vba
     assert "Function toy_types(x)\n" in vba
@@ -151,7 +151,7 @@ def test_returns_converted_back(toy):
     assert isinstance(out, list) and all(isinstance(r, list) for r in out)
 
     out = standin.call(toy, "toy_schedule", dt.datetime(2024, 1, 1), caller_shape=(4, 3))
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert out == [
         ["day", "date", "note"],
         [1, dt.datetime(2024, 1, 1, tzinfo=utc), ""],  # date -> tz-aware for pywin32; None -> ""

@@ -253,7 +253,7 @@ def _real_engine_class():
         (ns["np"].datetime64,) if ns["np"] else ()
     )
     ns["win32timezone"] = types.SimpleNamespace(
-        TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.timezone.utc)
+        TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.UTC)
     )
     module = ast.Module(body=nodes, type_ignores=[])
     exec(compile(module, path, "exec"), ns)

@@ -6,7 +6,7 @@ expenses by FIFTH purpose, the quarter-over-quarter trend), "Chart" (a native st
 chart: service fees vs asset-based sales charge per fund, drawn from the Board Report cells so
 Excel and LibreOffice render it themselves) and "Plan Status" (term, approvals, next
 continuance due, terminations, open warnings).  Money cells are numbers with an accounting
-format; every text cell goes through ``outputs.safe_text`` so none can start a formula.
+format; a text cell that looks like a formula keeps Excel's quote prefix (``text.formula_like``).
 The file is written atomically; an existing output is replaced only with ``force``.
 """
 from __future__ import annotations
@@ -16,18 +16,20 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.chart.text import RichText
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from . import __version__
-from .contract import EXPENSE_CATEGORIES
-from .outputs import atomic_write, safe_text
-from .report import KINDS, UNALLOCATED, BoardReport, FundLine
+from .. import __version__
+from ..board import KINDS, UNALLOCATED, BoardReport, FundLine
+from ..contract import EXPENSE_CATEGORIES
+from .files import write_one
+from .text import formula_like
+from .xlsx import workbook_bytes
 
 REPORT_SHEET, CHART_SHEET, STATUS_SHEET = "Board Report", "Chart", "Plan Status"
 MONEY = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
@@ -75,12 +77,13 @@ def _long_date(d: date | None) -> str:
 
 def _put(ws, row: int, col: int, value, fmt: str | None = None, font=None, fill=None,
          border=None, align=None):
-    """Set one cell: text made formula-safe, numbers with a format."""
-    if isinstance(value, str):
-        value = safe_text(value)
+    """Set one cell: text as text (quote prefix where it looks like a formula), numbers with
+    a format."""
     c = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         c.data_type = "s"
+        if formula_like(value):
+            c.quotePrefix = True
     if fmt:
         c.number_format = fmt
     c.font = font or PLAIN
@@ -109,7 +112,7 @@ def _page_setup(ws, title: str, landscape: bool = True) -> None:
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = safe_text(f"{title}, page &P of &N")
+    ws.oddFooter.center.text = f"{title}, page &P of &N"
     ws.oddFooter.center.size = 8
 
 
@@ -357,59 +360,17 @@ def report_workbook(rep: BoardReport) -> Workbook:
     header, first, last = _report_sheet(ws, rep)
     _chart_sheet(wb.create_sheet(CHART_SHEET), ws, rep, header, first, last)
     _status_sheet(wb.create_sheet(STATUS_SHEET), rep)
-    wb.properties.title = safe_text(f"Board report {rep.label}")
+    wb.properties.title = f"Board report {rep.label}"
     wb.properties.creator = "fee12b1"
     return wb
 
 
+def report_bytes(rep: BoardReport) -> bytes:
+    """The report workbook's bytes (reproducible: the same report gives the same file)."""
+    return workbook_bytes(report_workbook(rep))
+
+
 def write_report(rep: BoardReport, out, force: bool = False) -> Path:
     """Write the report workbook to ``out`` atomically (OutputExists unless ``force``)."""
-    from templates.builder import workbook_bytes   # reproducible bytes: same input, same file
-    out = Path(out)
-    atomic_write(out, workbook_bytes(report_workbook(rep)), force=force)
-    return out
-
-
-# --------------------------------------------------------------------------- command
-def cmd_report(args) -> int:
-    from .cli import EXIT_DATA, EXIT_OK, UsageError, print_findings, require_input
-    from .engine import load
-    from .outputs import same_file
-    from .report import make_report, parse_quarter
-    try:
-        year, q = parse_quarter(args.quarter)
-    except ValueError as e:
-        raise UsageError(f"--quarter: {e}")
-    src = require_input(args.book)
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"{out}: the report must be an .xlsx file")
-    if same_file(src, out):
-        raise UsageError(f"{out} is the input workbook; the report never overwrites its input")
-    if out.exists() and not args.force:
-        raise UsageError(f"{out} exists; use --force to replace it")
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the report's file name")
-    book, findings = load(src)
-    if book is None:
-        print_findings(findings)
-        return EXIT_DATA
-    rep, findings = make_report(book, findings, year, q)
-    if rep is None:
-        print_findings(findings)
-        print(f"errors in the data: no report written for {year}Q{q}")
-        return EXIT_DATA
-    write_report(rep, out, force=args.force)
-    print(f"wrote {out}: board report for {rep.label} ({len(rep.funds)} funds, "
-          f"plan fee {rep.total.plan_fee:,.2f}, {len(rep.warnings)} warning(s) listed on its "
-          f"'{STATUS_SHEET}' sheet)")
-    return EXIT_OK
-
-
-def register(sub) -> None:
-    r = sub.add_parser("report", help="the quarterly board report (plan FOURTH) as .xlsx")
-    r.add_argument("book", metavar="BOOK.xlsx")
-    r.add_argument("--quarter", required=True, metavar="YYYYQn", help="e.g. 2001Q3")
-    r.add_argument("out", metavar="OUT.xlsx")
-    r.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    r.set_defaults(func=cmd_report)
+    return write_one(Path(out), report_bytes(rep), inputs=[rep.source] if rep.source else [],
+                     force=force)

@@ -199,7 +199,8 @@ def plan_status(book: Book, start: date, end: date) -> PlanStatus:
 def board_report(quarter_result, ytd_result, year: int, q: int) -> BoardReport:
     """The report from two engine results: ``quarter_result`` = ``run(start=q_start,
     end=q_end, by='period')`` and ``ytd_result`` = ``run(start=Jan 1 (or the Settings
-    Period Start when later), end=q_end, by='quarter')``.  Both must be free of errors (ValueError otherwise)."""
+    Period Start when later), end=q_end, by='quarter')``.  Both must be free of errors
+    (ValueError otherwise)."""
     for r in (quarter_result, ytd_result):
         if r is None or not r.ok or r.accruals is None:
             raise ValueError("the board report needs results without errors")

@@ -11,10 +11,20 @@ A folder that is not empty is refused (exit 2, nothing touched) unless ``--force
 from __future__ import annotations
 
 import sys
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+from fee_core.board import make_report
+from fee_core.commands.compute import CSV_FILES, write_csvs
+from fee_core.console import EXIT_DATA, EXIT_OK, Progress, print_findings
+from fee_core.engine import load, run
+from fee_core.errors import UsageError
+from fee_core.write.files import OutputSet
+from fee_core.write.publish import computed_workbook, published_copy
+from fee_core.write.report import report_bytes
+from fee_core.write.xlsx import workbook_bytes
+from templates.builder import build_workbook
 
 DEFAULT_DIR = "fee12b1-demo"
 DEFAULT_YEAR = 2001
@@ -22,7 +32,6 @@ DEFAULT_YEAR = 2001
 
 def demo_files(year: int) -> dict[str, str]:
     """What the demo writes, by role -> file name (relative to the folder)."""
-    from .cli import CSV_FILES
     files = {
         "input workbook": f"sample-{year}.xlsx",
         "computed workbook": f"sample-{year}-computed.xlsx",
@@ -33,21 +42,6 @@ def demo_files(year: int) -> dict[str, str]:
     for name in CSV_FILES:
         files[name] = name
     return files
-
-
-class _Progress:
-    """``step i/n: what ... (0.4 s)`` lines on stderr."""
-
-    def __init__(self, total: int, out=None):
-        self.total, self.i, self.out = total, 0, out or sys.stderr
-        self.t0 = time.perf_counter()
-
-    def step(self, what: str) -> None:
-        self.i += 1
-        print(f"step {self.i}/{self.total}: {what} ...", file=self.out, flush=True)
-
-    def done(self) -> float:
-        return time.perf_counter() - self.t0
 
 
 def _money(d: Decimal | None) -> str:
@@ -75,11 +69,6 @@ def summary_table(acc) -> list[str]:
 
 def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     """The demo (see the module docstring); returns the exit status."""
-    from templates.builder import build_template
-    from .cli import EXIT_DATA, EXIT_OK, UsageError, print_findings, write_csvs
-    from .engine import load, run
-    from .report import make_report
-    from .xlsx_report import write_report
     out = out or sys.stdout
     if outdir.exists() and not outdir.is_dir():
         raise UsageError(f"{outdir} is a file; give a folder for the demo's files")
@@ -88,49 +77,45 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
                          f"(files of the same name are replaced) or choose another --out")
     if not 1900 < year < 2200:
         raise UsageError(f"--year {year}: give a four-digit year")
-    try:
-        from . import xlsx_publish
-    except ImportError as e:   # pragma: no cover - only while the module is missing
-        raise UsageError(f"the publish module is not available ({e})")
-    files = {role: outdir / name for role, name in demo_files(year).items()}
-    prog = _Progress(6, err)
-    outdir.mkdir(parents=True, exist_ok=True)
+    files = demo_files(year)
+    prog = Progress(6, err)
+    with OutputSet(outdir, list(files.values()), force=force) as outset:
+        prog.step(f"building the sample workbook for {year}")
+        book_path = outset.path(files["input workbook"])
+        book_path.write_bytes(workbook_bytes(build_workbook(year, sample=True)))
 
-    prog.step(f"building the sample workbook for {year}")
-    book_path = files["input workbook"]
-    build_template(book_path, year=year, sample=True)
-
-    prog.step("checking and computing it")
-    book, findings = load(book_path)
-    if book is None:
-        print_findings(findings, out=out)
-        return EXIT_DATA
-    res = run(book, findings, date(year, 1, 1), date(year, 12, 31), by="month")
-    year_res = run(book, findings, date(year, 1, 1), date(year, 12, 31), by="period")
-    if not res.ok or not year_res.ok:
-        print_findings(res.findings, out=out)
-        return EXIT_DATA
-
-    prog.step("writing the computed workbook")
-    xlsx_publish.write_computed(res, files["computed workbook"], force=force)
-
-    prog.step("writing the published copy")
-    ok, pub_findings = xlsx_publish.publish(book_path, files["published copy"], force=force)
-    if not ok:
-        print_findings(pub_findings, out=out)
-        return EXIT_DATA
-
-    prog.step("writing the board report of each quarter")
-    for q in range(1, 5):
-        rep, rfind = make_report(book, findings, year, q)
-        if rep is None:
-            print_findings(rfind, out=out)
+        prog.step("checking and computing it")
+        book, findings = load(book_path)
+        if book is None:
+            print_findings(findings, out=out)
             return EXIT_DATA
-        write_report(rep, files[f"board report {year}Q{q}"], force=force)
+        res = run(book, findings, date(year, 1, 1), date(year, 12, 31), by="month")
+        year_res = run(book, findings, date(year, 1, 1), date(year, 12, 31), by="period")
+        if not res.ok or not year_res.ok:
+            print_findings(res.findings, out=out)
+            return EXIT_DATA
 
-    prog.step("writing the CSV files")
-    write_csvs(res, outdir, force=force)
-    seconds = prog.done()
+        prog.step("writing the computed workbook")
+        outset.write(files["computed workbook"], computed_workbook(res))
+
+        prog.step("writing the published copy")
+        data, pub_findings = published_copy(book_path)
+        if data is None:
+            print_findings(pub_findings, out=out)
+            return EXIT_DATA
+        outset.write(files["published copy"], data)
+
+        prog.step("writing the board report of each quarter")
+        for q in range(1, 5):
+            rep, rfind = make_report(book, findings, year, q)
+            if rep is None:
+                print_findings(rfind, out=out)
+                return EXIT_DATA
+            outset.write(files[f"board report {year}Q{q}"], report_bytes(rep))
+
+        prog.step("writing the CSV files")
+        write_csvs(res, outset)
+    seconds = prog.seconds()
 
     n_warn = sum(not f.is_error for f in set(res.findings))
     print(f"fee12b1 demo: the default plan's sample year {year}, done in {seconds:.1f} s",
@@ -139,13 +124,13 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     for line in summary_table(year_res.accruals):
         print(line, file=out)
     print("", file=out)
-    print(f"{n_warn} warning(s), 0 errors (listed in {files['checks.csv']}; "
-          f"'fee12b1 check {book_path}' prints them)", file=out)
+    print(f"{n_warn} warning(s), 0 errors (listed in {outdir / 'checks.csv'}; "
+          f"'fee12b1 check {outdir / files['input workbook']}' prints them)", file=out)
     print("", file=out)
     print(f"Files in {outdir}:", file=out)
     width = max(map(len, files))
-    for role, path in files.items():
-        print(f"  {role.ljust(width)}  {path}", file=out)
+    for role, name in files.items():
+        print(f"  {role.ljust(width)}  {outdir / name}", file=out)
     return EXIT_OK
 
 

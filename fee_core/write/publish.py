@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 from calendar import monthrange
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,14 +31,22 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from . import __version__
-from .contract import TABLES
-from .engine import (ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, Result,
-                     load_raw, read, run)
-from .findings import Finding, has_errors
-from .outputs import DANGEROUS, OutputExists, atomic_write, same_file
-from .raw import CellError, RawBook
-from templates.book import DATE_FORMAT, MONEY_FORMAT, RATE_FORMAT  # the one place formats live
+from .. import __version__
+from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, SETTINGS, TABLES
+from ..engine import Result, load_raw, run
+from ..findings import Finding, has_errors, quote_sheet
+from ..read import read_workbook
+from ..read.raw import CellError, RawBook
+from .addin_sheets import (
+    SUMMARY_FIRST_ROW,
+    SummaryRow,
+    add_output_sheets,
+    add_summary_sheet,
+    add_xlwings_conf,
+)
+from .files import OutputSet, write_one
+from .text import formula_like
+from .xlsx import DATE_FORMAT, MONEY_FORMAT, RATE_FORMAT, workbook_bytes
 
 TIME_ENV = "FEE12B1_PUBLISH_TIME"   # ISO time of publishing, for reproducible tests
 RATE_DETAIL_FORMAT = "0.0000%"
@@ -62,10 +70,6 @@ MONEY_COLUMNS = {"average_daily_net_assets", "plan_fee", "service_fees",
                  "payable", "carried_out"}
 
 
-class WouldOverwriteInput(OutputExists):
-    """The output path names the input workbook (possibly through another path)."""
-
-
 # --------------------------------------------------------------------------- cells
 
 def put(ws, row: int, col: int, value, number_format: str | None = None):
@@ -83,7 +87,7 @@ def put(ws, row: int, col: int, value, number_format: str | None = None):
     c.value = value
     if isinstance(value, str):
         c.data_type = "s"     # openpyxl would otherwise take "=..." for a formula
-        if value.startswith(DANGEROUS):
+        if formula_like(value):
             c.quotePrefix = True
     elif isinstance(value, (date, datetime)):
         c.number_format = number_format or DATE_FORMAT
@@ -136,9 +140,9 @@ def write_input_tables(wb: Workbook, raw: RawBook) -> None:
 
 
 def _setting_kind(t, i: int) -> str | None:
-    from .contract import SETTINGS
     setting = t.columns.get("Setting", [None] * (i + 1))[i]
-    return SETTINGS.get(setting, (None,))[0]
+    spec = SETTINGS.get(setting)
+    return spec.kind if spec else None
 
 
 # --------------------------------------------------------------------------- computed tables
@@ -184,7 +188,6 @@ def write_computed_table(wb: Workbook, key: str, res: Result, title: str, table:
 
 
 def _q(sheet: str) -> str:
-    from templates.builder import quote_sheet
     return quote_sheet(sheet)
 
 
@@ -255,7 +258,6 @@ def engine_summary_rows(res: Result, book_nav_headers: dict[str, str]):
     """The Summary fund-months from the engine: months a fund was in the plan every day at
     one Schedule B rate, with the engine's ADNA and plan fee.  ``book_nav_headers`` maps a
     canonical fund to its NAV header as written."""
-    from templates.builder import SummaryRow
     out = []
     if res.accruals is None:
         return out
@@ -287,10 +289,10 @@ def _nav_headers(res: Result) -> dict[str, str]:
 def _now(now: datetime | None) -> datetime:
     if now is None:
         text = os.environ.get(TIME_ENV)
-        now = datetime.fromisoformat(text) if text else datetime.now(timezone.utc)
+        now = datetime.fromisoformat(text) if text else datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(timezone.utc).replace(microsecond=0)
+        now = now.replace(tzinfo=UTC)
+    return now.astimezone(UTC).replace(microsecond=0)
 
 
 def sha256_of(path) -> str:
@@ -337,8 +339,6 @@ def _cover(wb: Workbook, res: Result, source: Path, digest: str, now: datetime, 
 
 def _computed_workbook(raw: RawBook, res: Result, source: Path, digest: str, now: datetime,
                        live: bool) -> Workbook:
-    from templates.builder import (SUMMARY_FIRST_ROW, add_output_sheets, add_summary_sheet,
-                                   add_xlwings_conf)
     wb = Workbook()
     _cover(wb, res, source, digest, now, "computed workbook (add-in sheets kept)" if live
            else "published copy")
@@ -361,15 +361,25 @@ def _computed_workbook(raw: RawBook, res: Result, source: Path, digest: str, now
 
 
 def _bytes(wb: Workbook, now: datetime) -> bytes:
-    from templates.builder import workbook_bytes
     return workbook_bytes(wb, when=now.replace(tzinfo=None))
 
 
-def _guard_paths(book_path, out_path, force: bool) -> None:
-    if same_file(book_path, out_path):
-        raise WouldOverwriteInput(f"{out_path} is the input workbook; write the copy elsewhere")
-    if Path(out_path).exists() and not force:
-        raise OutputExists(f"{out_path} exists; use --force to replace it")
+def published_copy(book_path, now: datetime | None = None) -> tuple[bytes | None, list[Finding]]:
+    """The published copy of the workbook at ``book_path`` as bytes, and the findings; None
+    when the workbook has errors."""
+    book_path = Path(book_path)
+    digest = sha256_of(book_path)
+    raw, findings = read_workbook(book_path)
+    book, findings = load_raw(raw, findings) if raw.tables or not has_errors(findings) \
+        else (None, findings)
+    if book is None:
+        return None, findings
+    res = run(book, findings)
+    if not res.ok:
+        return None, res.findings
+    when = _now(now)
+    return _bytes(_computed_workbook(raw, res, book_path, digest, when, live=False), when), \
+        res.findings
 
 
 def publish(book_path, out_path, force: bool = False, now: datetime | None = None
@@ -377,63 +387,30 @@ def publish(book_path, out_path, force: bool = False, now: datetime | None = Non
     """Write the published copy of ``book_path`` to ``out_path``.  Returns (written, findings);
     nothing is written when the workbook has errors.  Raises WouldOverwriteInput or
     OutputExists (exit 2 on the command line) before reading anything."""
-    book_path, out_path = Path(book_path), Path(out_path)
-    _guard_paths(book_path, out_path, force)
-    digest = sha256_of(book_path)
-    raw, findings = read(book_path)
-    book, findings = load_raw(raw, findings) if raw.tables or not has_errors(findings) \
-        else (None, findings)
-    if book is None:
+    out = OutputSet(Path(out_path).parent, [Path(out_path).name], inputs=[book_path], force=force)
+    out.check()
+    data, findings = published_copy(book_path, now)
+    if data is None:
         return False, findings
-    res = run(book, findings)
-    if not res.ok:
-        return False, res.findings
-    when = _now(now)
-    data = _bytes(_computed_workbook(raw, res, book_path, digest, when, live=False), when)
-    _guard_paths(book_path, out_path, force)
-    atomic_write(out_path, data, force=force)
-    return True, res.findings
+    with out:
+        out.write(Path(out_path).name, data)
+    return True, findings
 
 
-def write_computed(result: Result, out_path, force: bool = False, now: datetime | None = None) -> None:
+def computed_workbook(result: Result, now: datetime | None = None) -> bytes:
     """The computed workbook of ``result`` (from ``engine.run`` on a workbook file): input
     tables and computed tables as values with native totals, the Summary and Tie-out, plus
     the live add-in sheets (Summary, Accruals, Payouts, Checks) and ``xlwings.conf``."""
     if result.book is None or not result.ok:
-        raise ValueError("write_computed needs a Result without errors")
+        raise ValueError("computed_workbook needs a Result without errors")
     source = Path(result.book.source)
-    _guard_paths(source, out_path, force)
-    raw, _ = read(source)
+    raw, _ = read_workbook(source)
     when = _now(now)
-    data = _bytes(_computed_workbook(raw, result, source, sha256_of(source), when, live=True), when)
-    atomic_write(Path(out_path), data, force=force)
+    return _bytes(_computed_workbook(raw, result, source, sha256_of(source), when, live=True), when)
 
 
-# --------------------------------------------------------------------------- command line
-
-def cmd_publish(args) -> int:
-    from .cli import EXIT_DATA, EXIT_OK, UsageError, print_findings, require_input
-    book = require_input(args.book)
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"{out}: the published copy is a plain .xlsx file")
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the output file")
-    try:
-        ok, findings = publish(book, out, force=args.force)
-    except WouldOverwriteInput as e:
-        raise UsageError(str(e))
-    print_findings(findings)
-    if not ok:
-        print(f"errors in the data: {out} not written")
-        return EXIT_DATA
-    print(f"wrote {out}")
-    return EXIT_OK
-
-
-def register(sub) -> None:
-    p = sub.add_parser("publish", help="write a values-only copy of a workbook for email")
-    p.add_argument("book", metavar="BOOK.xlsx")
-    p.add_argument("out", metavar="OUT.xlsx")
-    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    p.set_defaults(func=cmd_publish)
+def write_computed(result: Result, out_path, force: bool = False, now: datetime | None = None) -> None:
+    """Write ``computed_workbook(result)`` to ``out_path`` (never over its source)."""
+    source = result.book.source if result.book is not None else None
+    write_one(out_path, computed_workbook(result, now), inputs=[source] if source else [],
+              force=force)

@@ -1,27 +1,22 @@
 """Write input tables (SPEC §3) into an .xlsx as real Excel tables.
 
-``write_input_workbook`` is the one writer of input workbooks: the template builder uses it,
-and so do the tests that build workbooks (good and bad) by code.
+``write_input_workbook`` is the one writer of input workbooks: the template builder, the
+published copy and the tests that build workbooks (good and bad) by code use it.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from fee_core.contract import TABLES, headers_of
-
-DATE_FORMAT = "yyyy-mm-dd"
-RATE_FORMAT = "0.00%"
-# Accounting layout without a currency symbol (Excel's built-in format 43): thousands
-# separators, negatives in parentheses, zero as a dash, figures aligned on the decimal point.
-MONEY_FORMAT = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
-FIXED_TIME = datetime(2000, 11, 30, 0, 0, 0)
+from ..contract import TABLES, headers_of
+from .xlsx import DATE_FORMAT, FIXED_TIME, MONEY_FORMAT, RATE_FORMAT
 
 
 def _cell_value(value: Any) -> Any:

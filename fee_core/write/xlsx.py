@@ -1,0 +1,233 @@
+"""Workbooks the tool writes: the number formats (one place), the one cell writer, page setup.
+
+Workbooks are written with XlsxWriter (it stores formula results, dynamic arrays, tables,
+charts and page setup natively).  ``new_workbook`` opens one with the options every output
+needs (no string is ever turned into a formula, number or URL; a fixed creation time, so the same
+input gives the same bytes); ``Styles`` creates the formats once per workbook; ``put`` writes
+one value by its type -- text that looks like a formula is stored as text with Excel's quote
+prefix (``text.formula_like``, the one formula guard), money ``Decimal`` as a number with the
+money format, dates as dates; ``page_setup`` makes a sheet print-ready (fit to the page width,
+header row repeated, header and footer naming the plan, the period and "page x of y").
+
+Formats: dates ``yyyy-mm-dd``, rates ``0.00%`` (fractions shown as percent), money in the
+accounting layout without a currency symbol (Excel's built-in format 43).
+
+The older openpyxl path (``reproducible_bytes``/``workbook_bytes``) remains for the workbooks
+not yet moved to XlsxWriter.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+
+import xlsxwriter
+from openpyxl import Workbook
+
+from ..read.raw import CellError
+from .text import formula_like
+
+DATE_FORMAT = "yyyy-mm-dd"
+RATE_FORMAT = "0.00%"
+# Accounting layout without a currency symbol (Excel's built-in format 43): thousands
+# separators, negatives in parentheses, zero as a dash, figures aligned on the decimal point.
+MONEY_FORMAT = '_(* #,##0.00_);_(* (#,##0.00);_(* "-"??_);_(@_)'
+FIXED_TIME = datetime(2000, 11, 30, 0, 0, 0)
+
+
+
+RATE_DETAIL_FORMAT = "0.0000%"
+INTEGER_FORMAT = "#,##0"
+
+# XlsxWriter options for every workbook the tool writes: text stays text.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
+                    "strings_to_urls": False, "nan_inf_to_errors": True}
+
+
+def new_workbook(target: str | IO[bytes], when: datetime | None = None,
+                 constant_memory: bool = False, title: str | None = None) -> xlsxwriter.Workbook:
+    """An XlsxWriter workbook writing to ``target`` (a path or a binary file object), created
+    at ``when`` (default FIXED_TIME: the same content gives the same bytes).  ``constant_memory``
+    streams rows to disk (each sheet must then be written row by row, in order)."""
+    options: dict[str, Any] = dict(WORKBOOK_OPTIONS)
+    if constant_memory:
+        options["constant_memory"] = True
+    if not isinstance(target, str):
+        options["in_memory"] = True
+    wb = xlsxwriter.Workbook(target, options)
+    props: dict[str, Any] = {"created": when or FIXED_TIME, "author": "fee12b1"}
+    if title:
+        props["title"] = title
+    wb.set_properties(props)
+    return wb
+
+
+def workbook_to_bytes(build) -> bytes:
+    """The bytes of a workbook ``build(wb)`` fills (``new_workbook`` on a buffer)."""
+    buf = io.BytesIO()
+    wb = new_workbook(buf)
+    build(wb)
+    wb.close()
+    return buf.getvalue()
+
+
+class Styles:
+    """The formats of one workbook, created once: ``date``, ``rate``, ``rate_detail``,
+    ``money``, ``integer``, ``text``, ``quoted`` (text with the quote prefix), ``bold``,
+    ``header`` (bold, wrapped, bottom border, light fill), ``title``, ``note``, ``total``
+    (money, bold, top border)."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        add = wb.add_format
+        self.date = add({"num_format": DATE_FORMAT})
+        self.rate = add({"num_format": RATE_FORMAT})
+        self.rate_detail = add({"num_format": RATE_DETAIL_FORMAT})
+        self.money = add({"num_format": MONEY_FORMAT})
+        self.integer = add({"num_format": INTEGER_FORMAT})
+        self.text = add({})
+        self.quoted = add({"quote_prefix": True})
+        self.bold = add({"bold": True})
+        self.header = add({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
+                           "bg_color": "#DDEBF7"})
+        self.title = add({"bold": True, "font_size": 14})
+        self.note = add({"italic": True, "font_color": "#595959", "text_wrap": True,
+                         "valign": "top"})
+        self.total = add({"num_format": MONEY_FORMAT, "bold": True, "top": 1,
+                          "bg_color": "#E2EFDA"})
+
+
+def put(ws, row: int, col: int, value, styles: Styles, fmt=None) -> None:
+    """Write one value (0-based ``row``, ``col``) as a value, never as a formula: ``None`` a
+    blank (formatted if ``fmt``), text as text (quote prefix where it looks like a formula),
+    ``Decimal``/int/float as numbers, dates as dates, bool as TRUE/FALSE, an Excel error value
+    as its text."""
+    if value is None:
+        if fmt is not None:
+            ws.write_blank(row, col, None, fmt)
+        return
+    if isinstance(value, CellError):
+        value = str(value)
+    if isinstance(value, str):
+        ws.write_string(row, col, value, styles.quoted if formula_like(value) else fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, datetime):
+        ws.write_datetime(row, col, value, fmt or styles.date)
+    elif isinstance(value, date):
+        ws.write_datetime(row, col, datetime(value.year, value.month, value.day), fmt or styles.date)
+    elif isinstance(value, (Decimal, int, float)):
+        ws.write_number(row, col, float(value), fmt)
+    elif hasattr(value, "item"):                       # a numpy scalar
+        put(ws, row, col, value.item(), styles, fmt)
+    else:
+        raise TypeError(f"cannot write a {type(value).__name__} to a cell")
+
+
+def page_setup(ws, header: str, landscape: bool = True, repeat_rows: tuple[int, int] | None = None,
+               fit_width: bool = True) -> None:
+    """Print-ready: letter paper, landscape (or portrait), fit to the page width (any number of
+    pages tall), the rows ``repeat_rows`` (0-based first, last) repeated on every page, and a
+    header/footer: ``header`` on the left (the plan and the period), "page x of y" on the right."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(1)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    if fit_width:
+        ws.fit_to_pages(1, 0)
+    if repeat_rows is not None:
+        ws.repeat_rows(*repeat_rows)
+    ws.set_header("&L&8" + header.replace("&", "&&"))
+    ws.set_footer("&R&8page &P of &N")
+
+
+# Add-in functions that return a dynamic array (spilled from one anchor cell).
+DYNAMIC_FUNCTIONS = ("FEE_ACCRUALS", "FEE_PAYOUTS", "FEE_CHECKS")
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_CREATED = re.compile(rb"(<dcterms:created[^>]*>)[^<]*(</dcterms:created>)")
+_XLSX_MAIN = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+_XLSM_MAIN = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+METADATA_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<metadata xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'xmlns:xda="http://schemas.microsoft.com/office/spreadsheetml/2017/dynamicarray">'
+    b'<metadataTypes count="1"><metadataType name="XLDAPR" minSupportedVersion="120000" copy="1" '
+    b'pasteAll="1" pasteValues="1" merge="1" splitFirst="1" rowColShift="1" clearFormats="1" '
+    b'clearComments="1" assign="1" coerce="1" cellMeta="1"/></metadataTypes>'
+    b'<futureMetadata name="XLDAPR" count="1"><bk><extLst>'
+    b'<ext uri="{bdbb8cdc-fa1e-496e-a857-3c3f30c029c3}">'
+    b'<xda:dynamicArrayProperties fDynamic="1" fCollapsed="0"/></ext></extLst></bk></futureMetadata>'
+    b'<cellMetadata count="1"><bk><rc t="1" v="0"/></bk></cellMetadata></metadata>')
+_METADATA_CT = (b'<Override PartName="/xl/metadata.xml" ContentType="application/'
+                b'vnd.openxmlformats-officedocument.spreadsheetml.sheetMetadata+xml"/>')
+_METADATA_REL = (b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                 b'relationships/sheetMetadata" Target="metadata.xml" Id="rIdFeeMetadata"/>')
+
+
+def _mark_dynamic(body: bytes) -> tuple[bytes, int]:
+    """Give each anchor cell of a FEE_ table function the dynamic-array cell metadata
+    (cm="1"), as Excel 365 writes a spilled formula; older Excel reads a one-cell array."""
+    n = 0
+
+    def sub(m):
+        nonlocal n
+        n += 1
+        return m.group(1) + b' cm="1">'
+    body = re.sub(rb'(<c r="([A-Z]+[0-9]+)"(?: [a-z]+="[^"]*")*)>(?=<f t="array" ref="\2">(?:'
+                  + b"|".join(f.encode() for f in DYNAMIC_FUNCTIONS) + rb")\()", sub, body)
+    return body, n
+
+
+def reproducible_bytes(data: bytes, when: datetime | None = None, macro_enabled: bool = False) -> bytes:
+    """Rewrite an openpyxl .xlsx: fixed zip entry times and created/modified properties
+    (``when``, default FIXED_TIME), dynamic-array metadata for spilled FEE_ functions, and
+    the macro-enabled workbook content type for an .xlsm (no VBA project: see
+    docs/workbooks.md)."""
+    when = when or FIXED_TIME
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    zip_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        names = [i.filename for i in src.infolist()]
+        for name in names:
+            parts[name] = src.read(name)
+    dynamic = 0
+    for name in names:
+        if name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+            parts[name], n = _mark_dynamic(parts[name])
+            dynamic += n
+    if dynamic and "xl/metadata.xml" not in parts:
+        parts["xl/metadata.xml"] = METADATA_XML
+        names.append("xl/metadata.xml")
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", _METADATA_CT + b"</Types>")
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", _METADATA_REL + b"</Relationships>")
+    if macro_enabled:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(_XLSX_MAIN, _XLSM_MAIN)
+    core = parts.get("docProps/core.xml")
+    if core is not None:
+        core = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", core)
+        parts["docProps/core.xml"] = _CREATED.sub(rb"\g<1>" + stamp + rb"\g<2>", core)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in names:
+            zi = zipfile.ZipInfo(name, date_time=zip_time)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o600 << 16
+            dst.writestr(zi, parts[name])
+    return out.getvalue()
+
+
+def workbook_bytes(wb: Workbook, when: datetime | None = None, macro_enabled: bool = False) -> bytes:
+    """The bytes of ``wb`` as a reproducible file (see ``reproducible_bytes``)."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    return reproducible_bytes(buf.getvalue(), when, macro_enabled)
+
+
