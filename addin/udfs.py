@@ -27,7 +27,15 @@ import logging
 import xlwings as xw
 
 from fee_core import single_figures as cells
-from fee_core.contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, DAY_COUNTS, PAYOUT_COLUMNS, ROUNDINGS, Settings
+from fee_core.contract import (
+    ACCRUAL_COLUMNS,
+    CHECK_COLUMNS,
+    DAY_COUNTS,
+    OUTPUT_PERIODS,
+    PAYOUT_COLUMNS,
+    ROUNDINGS,
+    Settings,
+)
 from fee_core.errors import ArgumentError
 
 from . import tables as T
@@ -57,9 +65,8 @@ SERIES = Cache(max_entries=64, max_cells=64)
 DAY_COUNT, ROUNDING, SERVICE_CAP = (Settings().day_count, Settings().rounding,
                                     Settings().service_fee_cap)
 # The periods of the table functions: exactly the command line's ``--by`` choices (SPEC §8), so a
-# spilled table and ``fee12b1 compute --by`` give the same rows.  The engine also knows "year"
-# (calendar years); it is not offered: the plan year is the Settings period ("period").
-BY_CHOICES = ("month", "quarter", "period")
+# spilled table and ``fee12b1 compute --by`` give the same rows.
+BY_CHOICES = OUTPUT_PERIODS
 # accruals.csv without service fees (FEE_ACCRUALS has no provider tables)
 ACCRUAL_CELL_COLUMNS = ACCRUAL_COLUMNS[:ACCRUAL_COLUMNS.index("plan_fee") + 1]
 # fee_core argument names that are spelled differently here (VBA keywords)

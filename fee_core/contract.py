@@ -178,6 +178,10 @@ PAYOUT_COLUMNS = ("provider_id", "fund", "period_start", "period_end", "average_
 PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", "carried_in",
                    "payable", "carried_out")
 CHECK_COLUMNS = ("severity", "code", "location", "message")
+# the output periods a user asks for (SPEC §8 `--by`, the add-in's `by`): calendar months,
+# calendar quarters, or the whole period asked for (the engine also knows calendar years, for
+# the board report's trend; a user would read "year" as the plan year)
+OUTPUT_PERIODS = ("month", "quarter", "period")
 REMITTANCE_COLUMNS = ("provider_id", "provider_name", "agreement_type", "period_start",
                       "period_end", "service_fees", "carried_in", "payable", "carried_out",
                       "reference")

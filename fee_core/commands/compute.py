@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..compute.periods import BY_CHOICES
 from ..console import EXIT_DATA, EXIT_OK, iso_date, print_findings, require_input
-from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
+from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, OUTPUT_PERIODS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from ..engine import Result, load, run
 from ..errors import UsageError
 from ..write.csv import csv_text
@@ -59,7 +58,7 @@ def register(sub) -> None:
                    help="first day to compute (default: the Settings Period Start)")
     m.add_argument("--end", type=iso_date, metavar="YYYY-MM-DD",
                    help="last day to compute (default: the Settings Period End)")
-    m.add_argument("--by", choices=[b for b in BY_CHOICES if b != "year"], default="month",
+    m.add_argument("--by", choices=OUTPUT_PERIODS, default="month",
                    help="output periods: month (default), quarter or the whole period")
     m.add_argument("--csv", required=True, metavar="DIR", help="the folder for the CSV files")
     m.add_argument("--force", action="store_true", help="replace existing CSV files")
