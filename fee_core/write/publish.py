@@ -632,7 +632,7 @@ def write_cover(ws, st: Styles, res: Result, source: Source, what: str, contents
     if addin_note:
         rows.append(("Needs the add-in", addin_note, st.left))
     ws.write_string(0, 0, f"{PLAN_TITLE}: Rule 12b-1 fees, {what}", st.title)
-    value_width = 78
+    value_width = 68
     for i, (label, value, fmt) in enumerate(rows, start=2):
         if label is None:
             continue
