@@ -61,7 +61,7 @@ CATEGORY_HEADS = {
 }
 # Board Report columns: A fund, B days, C ADNA, D plan fee, E..H kinds, I service total, J ABSC
 WIDTHS = (30, 12, 18, 16, 15, 15, 15, 15, 15, 15)
-STATUS_WIDTH = 88            # the Plan Status sentences: one column, a portrait page wide
+STATUS_WIDTH = 75            # the Plan Status sentences: one column, well inside a portrait page
 
 
 class _Formats:
