@@ -61,6 +61,13 @@ def cmd_compute(args) -> int:
     if not args.csv and not args.xlsx:
         raise UsageError("give --csv DIR, --xlsx OUT.xlsx or both")
     csv_set, xlsx_set = _output_sets(args, path)
+    step, prog = None, None
+    if xlsx_set is not None:        # the workbook writer is imported only when it is asked for
+        from ..write.publish import COMPUTED_STEPS
+        from .publish import progress_for
+        step, prog = progress_for(path, COMPUTED_STEPS + 1)
+        if step is not None:
+            step(f"reading and computing {path.name}")
     if xlsx_set is None:
         book, findings = load(path)
         raw = None
@@ -80,14 +87,15 @@ def cmd_compute(args) -> int:
         if xlsx_set is not None and res.ok:
             from ..write.publish import write_computed_to
             name = Path(args.xlsx).name
-            write_computed_to(str(xlsx_set.path(name)), res, raw=raw)
+            write_computed_to(str(xlsx_set.path(name)), res, raw=raw, progress=step)
             written.append(xlsx_set.folder / name)
     print_findings(res.findings)
     if not res.ok:
         print("errors in the data: " + (f"only {written[0]} written" if written
                                          else "nothing written"))
         return EXIT_DATA
-    print(f"wrote {', '.join(map(str, written))}")
+    took = f" in {prog.seconds():.1f} s" if prog is not None else ""
+    print(f"wrote {', '.join(map(str, written))}{took}")
     return EXIT_OK
 
 

@@ -31,6 +31,7 @@ from ..read.raw import RawBook, RawTable
 from .text import formula_like
 from .xlsx import (
     DATE_FORMAT,
+    DATE_LENGTH,
     FIXED_TIME,
     LINE_HEIGHT,
     MAX_WIDTH,
@@ -117,7 +118,7 @@ def _write_plain_column(ws, r0: int, c: int, values: Sequence, kind, styles: Sty
         for r, v in zip(rows, values):
             if v is not None:
                 wn(r, c, v.toordinal() - _EPOCH_1900, dfmt)
-        return 10
+        return DATE_LENGTH
     return None
 
 
@@ -162,7 +163,7 @@ def _write_column(ws, r0: int, c: int, values: Sequence, kind, styles: Styles) -
                 put(ws, r, c, v, styles, date_fmt)
             else:
                 wn(r, c, serial, date_fmt)
-            longest = max(longest, 10)
+            longest = max(longest, DATE_LENGTH)
         else:
             put(ws, r, c, v, styles, fmt if not isinstance(v, (date, datetime)) else date_fmt)
             longest = max(longest, shown_length(v, None if per_row else kind))

@@ -70,6 +70,9 @@ from .xlsx import (
 )
 
 TIME_ENV = "FEE12B1_PUBLISH_TIME"   # ISO time of publishing, for reproducible tests
+# The progress steps each writer reports (``progress(what)`` once per step).
+PUBLISH_STEPS = 9                   # reading and computing, 4 result sheets, inputs, summary, saving
+COMPUTED_STEPS = 4                  # inputs, add-in sheets, computed tables, saving
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 Progress = Callable[[str], None]
@@ -745,8 +748,11 @@ def _print_table(ws, header: str, landscape: bool, repeat: tuple[int, int]) -> N
 
 
 # =========================================================================== entry points
-def _load(book_path: Path) -> tuple[RawBook, Result | None, list[Finding]]:
-    raw, findings = read_workbook(book_path)
+def _load(book_path: Path, raw: RawBook | None = None, findings: list[Finding] | None = None
+          ) -> tuple[RawBook, Result | None, list[Finding]]:
+    if raw is None:
+        raw, findings = read_workbook(book_path)
+    findings = list(findings or [])
     if not raw.tables and has_errors(findings):
         return raw, None, findings
     book, findings = load_raw(raw, findings)
@@ -781,7 +787,9 @@ def publish(book_path, out_path, force: bool = False, now: datetime | None = Non
     say = progress or (lambda what: None)
     say(f"reading {book_path.name}")
     digest = sha256_of(book_path)
-    raw, res, findings = _load(book_path)
+    raw, findings = read_workbook(book_path)
+    say("checking and computing it")
+    raw, res, findings = _load(book_path, raw, findings)
     if res is None or not res.ok:
         return False, findings
     with out:

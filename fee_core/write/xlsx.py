@@ -211,6 +211,7 @@ def put_formula(ws, row: int, col: int, formula: str, result, fmt=None) -> None:
 # --------------------------------------------------------------------------- widths
 # Column widths are in Excel's character units (the width of a digit of the default font).
 MIN_WIDTH, MAX_WIDTH = 6.0, 60.0
+DATE_LENGTH = 11            # yyyy-mm-dd and a space to the next column
 
 
 def shown_length(value, kind: str | None = None) -> int:
@@ -222,7 +223,7 @@ def shown_length(value, kind: str | None = None) -> int:
     if isinstance(value, bool):
         return 5
     if isinstance(value, (date, datetime)):
-        return 10
+        return DATE_LENGTH
     if isinstance(value, CellError):
         return len(str(value))
     try:
@@ -232,7 +233,7 @@ def shown_length(value, kind: str | None = None) -> int:
     if not math.isfinite(x):
         return 6
     if kind == "date":
-        return 10
+        return DATE_LENGTH
     if kind == "rate":
         return len(f"{x * 100:.2f}%")
     if kind == "rate_detail":
