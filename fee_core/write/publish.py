@@ -416,7 +416,7 @@ def write_summary_sheet(wb, ws, st: Styles, lines: list[SummaryLine],
         else:
             ws.write_number(r, 6, float(ln.engine_adna), st.money)
             ws.write_number(r, 7, float(ln.engine_fee), st.money)
-        put_formula(ws, r, 8, _addin._weighted_nav_formula(nav, ln.fund, x),   # type: ignore[arg-type]
+        put_formula(ws, r, 8, _addin._weighted_nav_formula(nav, ln.fund, x),
                     ln.na_days, st.native)
         put_formula(ws, r, 9, f"=ROUND($I{x}/$E{x},2)", ln.native_adna, st.native)
         put_formula(ws, r, 10, f"=ROUND($D{x}*$I{x}/$F{x},2)", ln.native_fee, st.native)
@@ -606,7 +606,7 @@ def write_cover(ws, st: Styles, res: Result, source: Source, what: str, contents
     n_warn = sum(not f.is_error for f in set(res.findings))
     acc = res.tables.get("accruals")
     pmt = res.tables.get("payments")
-    rows: list[tuple[str, Any, Any]] = [
+    rows: list[tuple[str | None, Any, Any]] = [
         ("Period Start", res.start, st.left_date), ("Period End", res.end, st.left_date),
         ("Periods by", res.by, None),
         ("Day Count", s.day_count, None), ("Rounding", s.rounding, None),

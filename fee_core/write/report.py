@@ -291,8 +291,8 @@ def _appendix_sheet(ws, f: _Formats, rep: BoardReport) -> None:
             ws.set_row(row, LINE_HEIGHT * lines)
     else:
         ws.write_string(row, 0, "None.")
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, w)
+    for j, width in enumerate(widths):
+        ws.set_column(j, j, width)
     page_setup(ws, _header_text(rep, ": appendix"), landscape=True, repeat_rows=(3, 3))
 
 
