@@ -1,13 +1,14 @@
-"""``fee12b1 publish`` against ``fee12b1 compute`` on the same large workbook (SPEC §7: publish
-within 3x the time of compute, under 500 MB).
+"""Measure: ``fee12b1 publish`` against ``fee12b1 compute`` on the same large workbook (SPEC §7:
+publish within 3x the time of compute, under 500 MB).
 
-``measure(cfg)`` builds (or takes from the cache) the 10-year, 300-provider benchmark workbook
-(``bench.data.workbook(first_year=2001, last_year=2010, n_providers=300, assets_year=2010)``),
-then times both commands end to end as fresh processes, alternately, ``cfg["reps_slow"]``
-times each: wall-clock seconds, CPU seconds (user + system of the process: the figure a busy
-machine disturbs least) and peak resident memory.  Returns the medians and the ratios
-publish / compute.  ``cfg`` keys used: ``reps_slow`` (default 3), ``publish_providers``
-(default 300), ``first_year`` (default 2001).
+``measure(ctx)`` (a ``bench.context.Context``, or a bare configuration dict) takes the 10-year,
+300-provider benchmark workbook (``ctx.providers_book(300)``: ``bench.data.workbook(first_year=
+2001, last_year=2010, n_providers=300, assets_year=2010)``), then times both commands end to end
+as fresh processes, alternately, ``cfg["reps_slow"]`` times each: wall-clock seconds, CPU
+seconds (user + system of the process: the figure a busy machine disturbs least) and peak
+resident memory.  Returns the medians and the ratios publish / compute; ``rows(res)`` gives
+the lines of the results table.  Configuration keys used: ``reps_slow`` (default 3),
+``publish_providers`` (default 300), ``first_year`` (default 2001).
 """
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ import time
 from pathlib import Path
 
 from . import data as D
+
+KEY = "publish"
 
 # Runs one fee12b1 command in this process and prints its peak RSS (KiB on Linux) to stderr
 # as the last line, so each measured process reports its own peak.
@@ -50,8 +53,9 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def measure(cfg: dict) -> dict:
+def measure(ctx) -> dict:
     """Publish and compute on the large benchmark workbook; medians and ratios (see module)."""
+    cfg = ctx if isinstance(ctx, dict) else ctx.cfg
     reps = int(cfg.get("reps_slow", 3))
     providers = int(cfg.get("publish_providers", 300))
     first = int(cfg.get("first_year", 2001))
@@ -74,7 +78,27 @@ def measure(cfg: dict) -> dict:
     res["ratio_wall"] = res["publish"]["wall_s"] / res["compute"]["wall_s"]
     res["ratio_cpu"] = res["publish"]["cpu_s"] / res["compute"]["cpu_s"]
     res["target"] = "publish within 3x compute, under 500 MB (SPEC §7)"
+    if not isinstance(ctx, dict):
+        ctx.log(f"publish {res['publish']['wall_s']:.2f} s ({res['ratio_wall']:.1f}x compute "
+                f"{res['compute']['wall_s']:.2f} s; CPU {res['ratio_cpu']:.1f}x), peak "
+                f"{res['publish']['peak_mb']:.0f} MB")
     return res
+
+
+def rows(res: dict) -> list[tuple[str, str, str, str, str]]:
+    P = res[KEY]
+    pub, cmp_ = P["publish"], P["compute"]
+
+    def s(x: float) -> str:
+        return f"{x * 1e3:,.1f} ms" if x < 1 else f"{x:,.2f} s"
+    ok = P["ratio_wall"] <= 3 and pub["peak_mb"] < 500
+    return [
+        ("7 publish: `fee12b1 publish` CLI e2e (300 providers)", s(pub["wall_s"]),
+         f"compute {s(cmp_['wall_s'])}", f"{P['ratio_wall']:.1f}x compute (CPU {P['ratio_cpu']:.1f}x)",
+         f"<= 3x, < 500 MB: {'met' if ok else 'MISSED'}"),
+        ("7 publish: peak memory", f"{pub['peak_mb']:,.0f} MB", f"compute {cmp_['peak_mb']:,.0f} MB",
+         "", ""),
+    ]
 
 
 if __name__ == "__main__":                       # python -m bench.publish [reps]
