@@ -37,14 +37,14 @@ from ..engine import Result, load_raw, run
 from ..findings import Finding, has_errors, quote_sheet
 from ..read import read_workbook
 from ..read.raw import CellError, RawBook
-from .addin_sheets import (
+from .files import OutputSet, write_one
+from .legacy_addin_sheets import (
     SUMMARY_FIRST_ROW,
     SummaryRow,
     add_output_sheets,
     add_summary_sheet,
     add_xlwings_conf,
 )
-from .files import OutputSet, write_one
 from .text import formula_like
 from .xlsx import DATE_FORMAT, MONEY_FORMAT, RATE_FORMAT, workbook_bytes
 
