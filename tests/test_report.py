@@ -324,7 +324,7 @@ def test_plan_status(sample, tmp_path):
                       .iter_rows(values_only=True) for v in row if v is not None)
     assert "by May 30, 2002" in text
     assert f"Open check warnings ({len(rep.warnings)})" in text
-    assert "provider.rate_above_cap" in text
+    assert "schedule.disagreement" in text   # the seed's own rename-date disagreement
 
 
 def test_terminations_are_listed(tmp_path):
