@@ -277,3 +277,16 @@ def test_xlsm_is_refused(tmp_path):
     with pytest.raises(ValueError, match=".xlsx"):
         build_template(tmp_path / "book.xlsm", 2001)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_template_command(tmp_path, capsys):
+    from fee_core.cli import main as cli
+    out = tmp_path / "t.xlsx"
+    assert cli(["template", str(out)]) == 0
+    assert out.read_bytes() == TEMPLATE_PATH.read_bytes()
+    assert cli(["template", str(out)]) == 2                       # exists: --force needed
+    assert cli(["template", str(tmp_path / "t.xlsm")]) == 2        # macro-free .xlsx only
+    assert "write it as .xlsx" in capsys.readouterr().err
+    assert cli(["template", str(tmp_path / "s.xlsx"), "--sample", "--year", "2002"]) == 0
+    assert (tmp_path / "s.xlsx").read_bytes() == template_bytes(2002, sample=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.xlsx", "t.xlsx"]
