@@ -1,7 +1,7 @@
 """Build the input workbook (SPEC §3) for the built-in default plan: empty, or with sample data.
 
 ``template_bytes(year, sample, seed)`` makes the workbook with XlsxWriter: a "Read me" sheet,
-every input table (``fee_core.write.inputs.add_input_table``) with drop-down lists, then the
+every input table (``fee_core.write.inputs.write_raw_tables``) with drop-down lists, then the
 add-in sheets (``fee_core.write.addin_sheets``) and ``xlwings.conf``; every sheet print-ready
 (``fee_core.write.xlsx.page_setup``).  The table rows come from ``templates.sample``.  The same
 arguments give the same bytes (a fixed creation time, fixed zip entry times);
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from fee_core.contract import AGREEMENT_TYPES, EVENTS, EXPENSE_CATEGORIES, SETTINGS, TABLES, headers_of
 from fee_core.plan import default_plan
+from fee_core.read.raw import RawBook, RawTable
 from fee_core.write.addin_sheets import add_output_sheets, add_xlwings_conf
 from fee_core.write.files import write_one
-from fee_core.write.inputs import add_input_table, column_widths, input_kinds
+from fee_core.write.inputs import table_kinds, write_raw_tables
 from fee_core.write.xlsx import Styles, new_workbook, page_setup
 from templates.sample import sample_tables, summary_rows, template_tables
 
@@ -26,7 +27,6 @@ TEMPLATE_YEAR = 2001
 TEMPLATE_PATH = Path(__file__).with_name("fee12b1_template.xlsx")
 FUND_LIST = "FundList"
 README_WIDTH = 96          # characters per Read me line: the column is as wide, so lines never overlap
-PORTRAIT_WIDTH = 100       # characters of columns that print on a portrait page at full size
 FUND_HINT_ROWS = 500       # rows below a table's last row that keep its drop-down list
 
 
@@ -156,6 +156,14 @@ def _lists(ws, name: str, headers: list[str], rows: list[dict]) -> None:
 
 # --------------------------------------------------------------------------- the workbook
 
+def _raw_table(name: str, rows: list[dict]) -> RawTable:
+    """A table of the template as the reader would give it (from A1), for the one writer of
+    input tables (``write_raw_tables``)."""
+    headers = headers_of(name, rows)
+    return RawTable(name, TABLES[name].sheet, "", tuple(headers), 1, 1,
+                    {h: [r.get(h) for r in rows] for h in headers})
+
+
 def _page_header(year: int) -> str:
     return f"{default_plan()['title']} - plan year {year}"
 
@@ -172,13 +180,18 @@ def template_bytes(year: int = TEMPLATE_YEAR, sample: bool = False, seed: int = 
     wb = new_workbook(buf, title=f"fee12b1 input workbook, plan year {year}")
     styles = Styles(wb)
     _add_readme(wb, styles, year, sample, seed, header)
+    raw = RawBook("template.xlsx", {name: _raw_table(name, rows) for name, rows in tables.items()})
+    places = write_raw_tables(wb, styles, raw, header, page_setup=page_setup)
+    fmt = {"date": styles.date, "rate": styles.rate, "money": styles.money}
     for name, rows in tables.items():
-        ws = add_input_table(wb, styles, name, rows)
-        cols = headers_of(name, rows)
+        ws = wb.get_worksheet_by_name(TABLES[name].sheet)
+        cols = list(raw.tables[name].headers)
         _lists(ws, name, cols, rows)
-        body = [[r.get(c) for c in cols] for r in rows]
-        wide = sum(column_widths(cols, body, input_kinds(name, cols))) > PORTRAIT_WIDTH
-        page_setup(ws, header, landscape=wide, repeat_rows=(0, 0))
+        # cells typed into the table later take their column's format
+        for j, h in enumerate(cols):
+            kind = table_kinds(name, cols).get(h)
+            if kind in fmt:
+                ws.set_column(j, j, places[name].widths[j], fmt[kind])
         if name == "NAV":
             ws.repeat_columns(0)
     a = TABLES["ScheduleA"]

@@ -237,8 +237,10 @@ def test_validations_and_fund_list(wb):
     for choice in ('"Actual/Actual,Actual/365"', '"Period,Daily"', '"Monthly,Quarterly"'):
         assert (choice, "stop") in settings
     assert ('"month,quarter,period"', "stop") in lists("Accruals")
-    money = wb["NAV"]["B2"].number_format
+    money = _col_format(wb["NAV"], "B")                 # what a value typed there shows as
     assert money.startswith("_(") and "#,##0.00" in money
+    assert _col_format(wb["Providers"], "D") == "0.00%"
+    assert _col_format(wb["Provider Assets"], "A") == "yyyy-mm-dd"
 
 
 def test_settings_values_carry_their_formats(wb):

@@ -35,6 +35,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy as np
+
 from ..compute.periods import BY_CHOICES
 from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS
 from .xlsx import Styles, put
@@ -50,6 +52,8 @@ SPILL_ANCHOR = "A5"                 # on the spill sheets
 SUMMARY_HEADER_ROW = 4              # 1-based sheet rows
 SUMMARY_FIRST_ROW = 5
 SUMMARY_SPILL = "P4"                # the Summary's one FEE_ACCRUALS, header row in row 4
+# The Summary's difference columns (native vs add-in), for tie-outs that refer to them.
+SUMMARY_DIFFERENCE_COLUMNS = {"adna": "M", "plan_fee": "N"}
 LAST_ROW = 1_048_576
 # The periods a table function accepts: the command line's --by choices (fee12b1 compute).
 BY_CELL_CHOICES = tuple(b for b in BY_CHOICES if b != "year")
@@ -139,25 +143,49 @@ def _setting_formula(name: str) -> str:
 # --------------------------------------------------------------------------- figures
 
 def xl_round(x: float, digits: int = 2) -> float:
-    """The spreadsheet's ROUND (half away from zero on the decimal the float shows)."""
+    """The spreadsheet's ROUND: half away from zero on the number's 15 significant digits (as
+    Excel and Calc round, so float noise at a half cent does not decide it)."""
     q = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+    return float(Decimal(f"{float(x):.15g}").quantize(q, rounding=ROUND_HALF_UP))
 
 
-def _days(d: date) -> int:
-    return d.toordinal()
+def _xl_round_cents(x: np.ndarray) -> np.ndarray:
+    """``xl_round(x, 2)`` element by element: numpy where the value is clear of a half cent,
+    the decimal rule where it is within float noise of one."""
+    scaled = np.abs(x) * 100.0
+    out = np.floor(scaled + 0.5)
+    near = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for i in np.nonzero(near)[0]:
+        out[i] = abs(xl_round(float(x[i]))) * 100.0
+    return np.sign(x) * out / 100.0
 
 
-def nav_weights(dates: Sequence[date], start: date, end: date) -> list[int]:
+_EPOCH = date(1899, 12, 30).toordinal()
+
+
+def serial(d: Any) -> float:
+    """A cell's value as a spreadsheet number for date arithmetic: a date as its serial, a
+    number as itself, a blank or text as 0 (as SUMPRODUCT reads them)."""
+    if isinstance(d, datetime):
+        d = d.date()
+    if isinstance(d, date):
+        return float(d.toordinal() - _EPOCH)
+    if isinstance(d, (int, float, Decimal)) and not isinstance(d, bool):
+        return float(d)
+    return 0.0
+
+
+def nav_weights(dates: Sequence[Any], start: date, end: date) -> np.ndarray:
     """For each NAV row, the calendar days of [start, end] it covers (from its date up to the
-    day before the next row's, the last row through ``end``): the native formula's weights."""
-    s, e1 = _days(start), _days(end) + 1
+    day before the next row's, the last row through ``end``): the native formula's weights,
+    computed as the formula does (a blank date is 0)."""
+    d = np.array([serial(x) for x in dates], dtype=np.float64)
+    return _weights(d, serial(start), serial(end) + 1)
 
-    def clip(x: int) -> int:
-        return min(max(x, s), e1)
-    ords = [_days(d) for d in dates]
-    nxt = ords[1:] + [e1]
-    return [clip(b) - clip(a) for a, b in zip(ords, nxt)]
+
+def _weights(d: np.ndarray, s: float, e1: float) -> np.ndarray:
+    nxt = np.append(d[1:], e1)
+    return np.minimum(np.maximum(nxt, s), e1) - np.minimum(np.maximum(d, s), e1)
 
 
 def year_days(d: date, day_count: str) -> int:
@@ -187,19 +215,22 @@ class SummaryRow:
 class SummaryFigures:
     """What the computed workbook knows, stored as the Summary's formula results: the rows
     of FEE_ACCRUALS by month (fund, period start, period end, days, ADNA, plan fee), the NAV
-    table (dates, and each NAV header's values) and the Settings' day count and rounding."""
+    table as the workbook holds it (its Date column, and each NAV header's values) and the
+    Settings' day count and rounding."""
 
     accruals: Sequence[Sequence[Any]]
-    nav_dates: Sequence[date]
-    nav: Mapping[str, Sequence[float | None]]
+    nav_dates: Sequence[Any]
+    nav: Mapping[str, Sequence[Any]]
     day_count: str = "Actual/Actual"
     rounding: str = "Period"
 
 
 @dataclass
-class _RowValues:
-    """The stored results of one Summary row (None: not known, nothing stored)."""
+class RowFigures:
+    """The results of one Summary row's formulas (None: not known, nothing stored)."""
 
+    days: int
+    year_days: int | None = None
     match_row: int | None = None
     adna: float | None = None
     fee: float | None = None
@@ -226,17 +257,44 @@ def _total(values: Sequence[float | None]) -> float | None:
     return xl_round(sum(known)) if values and len(known) == len(values) else None
 
 
-def _native(fig: SummaryFigures, row: SummaryRow, y: int) -> tuple[float, float, float]:
-    """NA x Days, ADNA and plan fee as the native formulas compute them (floats, ROUND)."""
-    values = [v or 0.0 for v in fig.nav[row.nav_column]]
-    w = nav_weights(fig.nav_dates, row.start, row.end)
-    na_days = sum(v * k for v, k in zip(values, w))
-    n = (row.end - row.start).days + 1
-    if fig.rounding == "Daily":
-        fee = sum(xl_round(row.rate * v / y) * k for v, k in zip(values, w))
-    else:
-        fee = xl_round(row.rate * na_days / y)
-    return na_days, xl_round(na_days / n), fee
+def row_figures(rows: Sequence[SummaryRow], figures: SummaryFigures | None) -> list[RowFigures]:
+    """What each Summary row's formulas compute: the lookups from ``figures.accruals`` (where
+    its table lands at P4), the native tie-outs worked the formulas' way over the NAV table
+    (numpy; the spreadsheet's ROUND), the differences.  Without figures: the days only."""
+    out = [RowFigures((r.end - r.start).days + 1) for r in rows]
+    if figures is None:
+        return out
+    first = int(SUMMARY_SPILL[1:]) + 1                            # the table's first data row
+    found: dict[tuple, int] = {}
+    for i, rec in enumerate(figures.accruals):
+        found.setdefault((rec[0], _as_date(rec[1]), _as_date(rec[2])), i)
+    dates = np.array([serial(x) for x in figures.nav_dates], dtype=np.float64)
+    columns: dict[str, np.ndarray | None] = {}
+
+    def values(header: str) -> np.ndarray | None:
+        if header not in columns:
+            raw = figures.nav.get(header)
+            columns[header] = None if raw is None or any(isinstance(v, str) for v in raw) else \
+                np.array([serial(v) for v in raw], dtype=np.float64)
+        return columns[header]
+    for row, v in zip(rows, out):
+        v.year_days = y = year_days(row.start, figures.day_count)
+        k = found.get((row.fund, row.start, row.end))
+        if k is not None:
+            rec = figures.accruals[k]
+            v.match_row = first + k
+            v.adna, v.fee = _number(rec[4]), _number(rec[5])
+        arr = values(row.nav_column)
+        if arr is None or len(arr) != len(dates):
+            continue
+        w = _weights(dates, serial(row.start), serial(row.end) + 1)
+        v.na_days = na_days = float(arr @ w)
+        v.adna_native = xl_round(na_days / v.days)
+        if figures.rounding == "Daily":
+            v.fee_native = xl_round(float(_xl_round_cents(row.rate * arr / y) @ w))
+        else:
+            v.fee_native = xl_round(row.rate * na_days / y)
+    return out
 
 
 @dataclass(frozen=True)
@@ -249,27 +307,45 @@ class EngineFigures:
     tables: dict[str, list[tuple]]
 
 
-def figures_of(result) -> EngineFigures:
+def spill_tables(result) -> dict[str, list[tuple]]:
+    """The rows (without the header) each table function returns for ``result``'s tables:
+    FEE_ACCRUALS (accruals.csv up to the plan fee), FEE_PAYOUTS, FEE_CHECKS."""
+    out: dict[str, list[tuple]] = {}
+    for sheet, key in (("Accruals", "accruals"), ("Payouts", "payouts")):
+        t = result.tables.get(key)
+        cols = TABLE_FUNCTIONS[sheet][1]
+        out[sheet] = [] if t is None else [tuple(r) for r in zip(*(t[c] for c in cols))]
+    out["Checks"] = list(result.checks().rows())
+    return out
+
+
+def figures_of(result, nav_table=None) -> EngineFigures:
     """The add-in sheets' figures from ``result`` (``engine.run`` by month, without errors):
-    Summary rows are the fund-months the engine computed for a whole month in which one
-    Schedule B rate covers the fund; NAV as the book holds it (by header as written)."""
+    the Summary rows are the fund-months the engine computed for a whole month in which one
+    Schedule B rate covers the fund.  ``nav_table`` (a ``RawTable``) is the NAV table as the
+    workbook holds it, which the native formulas read; by default the book's NAV."""
     from calendar import monthrange
 
     from ..model import AMOUNT_SCALE
     if result.book is None or not result.ok or result.by != "month":
         raise ValueError("the add-in sheets' figures need a Result by month without errors")
-    book, acc = result.book, result.tables["accruals"]
-    cols = TABLE_FUNCTIONS["Accruals"][1]
-    idx = [acc.names.index(c) for c in cols]
-    accruals = [tuple(r[k] for k in idx) for r in acc.rows()]
+    book = result.book
+    tables = spill_tables(result)
+    accruals = tables["Accruals"]
     nav = book.nav
     headers = {fund: written for fund, (_, written) in zip(nav.funds, nav.columns)}
-    dates = [d.astype(object) for d in nav.dates]
-    values = {written: [float(v) / AMOUNT_SCALE if ok else None
-                        for v, ok in zip(nav.values[:, j].tolist(), nav.present[:, j].tolist())]
-              for j, (_, written) in enumerate(nav.columns)}
+    if nav_table is not None and "Date" in nav_table.columns:
+        dates: Sequence[Any] = list(nav_table.columns["Date"])
+        values: Mapping[str, Sequence[Any]] = {h: list(v) for h, v in nav_table.columns.items()
+                                               if h != "Date"}
+    else:
+        dates = [d.astype(object) for d in nav.dates]
+        values = {written: [float(v) / AMOUNT_SCALE if ok else None
+                            for v, ok in zip(nav.values[:, j].tolist(), nav.present[:, j].tolist())]
+                  for j, (_, written) in enumerate(nav.columns)}
     rows = []
     for fund, s, e, days, *_ in accruals:
+        s, e = _as_date(s), _as_date(e)
         whole = s.day == 1 and (e.year, e.month) == (s.year, s.month) and \
             e.day == monthrange(s.year, s.month)[1] and (e - s).days + 1 == days
         cover = [x for x in book.rates if x.fund == fund and x.effective <= e and
@@ -280,11 +356,6 @@ def figures_of(result) -> EngineFigures:
             rows.append(SummaryRow(fund, s, e, float(cover[0].rate),
                                    None if header == fund else header))
     settings = book.settings
-    payouts = result.tables.get("payouts")
-    tables: dict[str, list[tuple]] = {
-        "Accruals": accruals,
-        "Payouts": [tuple(r) for r in payouts.rows()] if payouts is not None else [],
-        "Checks": list(result.checks().rows())}
     return EngineFigures(rows, SummaryFigures(accruals, dates, values, settings.day_count,
                                               settings.rounding), tables)
 
@@ -298,10 +369,6 @@ class _Writer:
     def __init__(self, wb, styles: Styles):
         add = wb.add_format
         self.s = styles
-        self.native_head = add({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1,
-                                "bg_color": "#E2EFDA"})
-        self.native_money = add({"num_format": styles.money.num_format, "bg_color": "#EEF6E8"})
-        self.total_label = add({"bold": True, "top": 1})
         self.right = add({"bold": True, "align": "right"})
         self.bad = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.note = add({"italic": True, "font_color": "#595959"})   # one line, not wrapped
@@ -367,18 +434,18 @@ def native_formulas(fund_header: str, r: int) -> tuple[str, str]:
 
 def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
                       figures: SummaryFigures | None = None, live: bool = True,
-                      title: str = SUMMARY_SHEET):
+                      title: str = SUMMARY_SHEET, ws=None):
     """The Summary: per fund-month (``rows``), the add-in's ADNA and plan fee looked up in the
     sheet's one ``FEE_ACCRUALS`` (by month, spilled from P4), beside native tie-out formulas
     over the NAV table, the differences, and guarded totals.
 
     ``figures`` stores every formula's result (the computed workbook); ``live=False`` writes
     the table at P4 as values instead of the add-in call (a copy without the add-in), which
-    needs ``figures``."""
+    needs ``figures``.  ``ws``: a worksheet already added (to keep a workbook's sheet order)."""
     if not live and figures is None:
         raise ValueError("a Summary without the add-in call needs the figures")
     w = _Writer(wb, styles)
-    ws = wb.add_worksheet(title)
+    ws = ws if ws is not None else wb.add_worksheet(title)
     top = SUMMARY_HEADER_ROW - 1                                  # 0-based header row
     ws.write_string(0, 0, "Per-fund monthly ADNA and plan fee: the add-in's figures beside "
                           "native tie-out formulas", styles.title)
@@ -392,7 +459,7 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
                           "at P4; the green columns recompute them from NAV. Differences should "
                           "read 0.00.", w.note)
     for j, h in enumerate(SUMMARY_HEADERS):
-        ws.write_string(top, j, h, w.native_head if j in _NATIVE_COLS else styles.header)
+        ws.write_string(top, j, h, styles.header_native if j in _NATIVE_COLS else styles.header)
     ws.set_row(top, 30)
 
     spill_fmt = {"period_start": styles.date, "period_end": styles.date,
@@ -405,34 +472,18 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
     key = {c: spilled_column(SUMMARY_SPILL, letters[c], header=True)
            for c in ("fund", "period_start", "period_end")}
 
-    found: dict[tuple, int] = {}
-    if figures is not None:
-        for i, rec in enumerate(figures.accruals):
-            found.setdefault((rec[0], _as_date(rec[1]), _as_date(rec[2])), i)
-
     n_rows = len(rows)
-    stored: list[_RowValues] = []
-    for i, row in enumerate(rows):
+    stored = row_figures(rows, figures)
+    for i, (row, v) in enumerate(zip(rows, stored)):
         r = SUMMARY_FIRST_ROW + i                                 # 1-based sheet row
         z = r - 1
-        v = _RowValues()
-        stored.append(v)
-        y = year_days(row.start, figures.day_count) if figures else None
-        if figures is not None:
-            k = found.get((row.fund, row.start, row.end))
-            if k is not None:
-                rec = figures.accruals[k]
-                v.match_row = a_row + 1 + k
-                v.adna, v.fee = _number(rec[4]), _number(rec[5])
-            if y is not None and row.nav_column in figures.nav:
-                v.na_days, v.adna_native, v.fee_native = _native(figures, row, y)
         put(ws, z, 0, row.fund, styles)
         put(ws, z, 1, row.start, styles)
         put(ws, z, 2, row.end, styles)
         put(ws, z, 3, row.rate, styles, styles.rate)
-        w.formula(ws, z, 4, f"=$C{r}-$B{r}+1", styles.integer, (row.end - row.start).days + 1)
+        w.formula(ws, z, 4, f"=$C{r}-$B{r}+1", styles.integer, v.days)
         w.formula(ws, z, 5, f'=IF(OR($B$2="Actual/365",DAY(DATE(YEAR($B{r}),3,0))=28),365,366)',
-                  styles.integer, y)
+                  styles.native_integer, v.year_days)
         match = (f"=ROW(${a_col}${a_row})-1+MATCH(1,({key['fund']}=$A{r})"
                  f"*({key['period_start']}=$B{r})*({key['period_end']}=$C{r}),0)")
         w.formula(ws, z, 6, match, styles.integer, v.match_row, array=True)
@@ -442,15 +493,15 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
         w.formula(ws, z, 8, f"=INDEX(${letters['plan_fee']}:${letters['plan_fee']},$G{r})",
                   styles.money, v.fee, array=True)
         na_days, fee = native_formulas(row.nav_column, r)
-        w.formula(ws, z, 9, na_days, w.native_money, v.na_days, array=True)
-        w.formula(ws, z, 10, f"=ROUND($J{r}/$E{r},2)", w.native_money, v.adna_native)
-        w.formula(ws, z, 11, fee, w.native_money, v.fee_native, array=True)
+        w.formula(ws, z, 9, na_days, styles.native, v.na_days, array=True)
+        w.formula(ws, z, 10, f"=ROUND($J{r}/$E{r},2)", styles.native, v.adna_native)
+        w.formula(ws, z, 11, fee, styles.native, v.fee_native, array=True)
         w.formula(ws, z, 12, f"=ROUND($H{r}-$K{r},2)", styles.money, v.adna_diff)
         w.formula(ws, z, 13, f"=ROUND($I{r}-$L{r},2)", styles.money, v.fee_diff)
 
     first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + max(n_rows, 1) - 1
     total = last + 2                                              # 1-based, one blank row
-    ws.write_string(total - 1, 0, "Total", w.total_label)
+    ws.write_string(total - 1, 0, "Total", styles.total_label)
     columns: dict[int, list[float | None]] = {
         8: [v.fee for v in stored], 11: [v.fee_native for v in stored],
         12: [v.adna_diff for v in stored], 13: [v.fee_diff for v in stored]}
