@@ -151,7 +151,8 @@ def monthly_calendar_average(dates: list[date], values: list, year: int) -> dict
     v = np.array([np.nan if x is None else x for x in values], float)
     out = {}
     for m in range(1, 13):
-        days = np.arange(np.datetime64(date(year, m, 1)), np.datetime64(date(year, m, monthrange(year, m)[1])) + 1)
+        last = date(year, m, monthrange(year, m)[1])
+        days = np.arange(np.datetime64(date(year, m, 1)), np.datetime64(last) + 1)
         idx = np.searchsorted(d64, days, side="right") - 1
         if idx[0] < 0:
             continue
@@ -189,7 +190,7 @@ def make_tables(first_year: int = 2001, last_year: int = 2010, fund_copies: int 
         "Minimum Payment": mins,
     }, dict(TABLES["Providers"].columns))
     # provider assets: every provider x every fund x month of assets_year
-    pa = {h: [] for h in TABLES["ProviderAssets"].headers}
+    pa: dict[str, list] = {h: [] for h in TABLES["ProviderAssets"].headers}
     if n_providers and assets_year:
         shares = rng.uniform(0.5, 1.5, n_providers) * (0.8 / n_providers)
         months = [(date(assets_year, m, 1), date(assets_year, m, monthrange(assets_year, m)[1]))
@@ -224,20 +225,22 @@ def fund_starts(fund_copies: int = 1) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- fast writer
+_SSML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
        '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-       '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-       '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+       f'<Override PartName="/xl/workbook.xml" ContentType="{_SSML}.sheet.main+xml"/>'
+       f'<Override PartName="/xl/styles.xml" ContentType="{_SSML}.styles+xml"/>'
+       f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SSML}.sharedStrings+xml"/>'
        '{sheets}{tables}</Types>')
 _STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
            '<numFmt numFmtId="165" formatCode="#,##0.00;[Red]-#,##0.00"/></numFmts>'
            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-           '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills>'
            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
            '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -299,7 +302,7 @@ def _sheet_xml(t: Table, sst: _Strings, out) -> str:
         kind = t.kinds.get(h, "text")
         style = _STYLE_OF.get(kind, 0)
         col = t.columns[h]
-        cells = [None] * len(col)
+        cells: list[str | None] = [None] * len(col)
         L = letters[j]
         for i, v in enumerate(col):
             if v is None:
@@ -319,7 +322,8 @@ def _sheet_xml(t: Table, sst: _Strings, out) -> str:
         encoders.append(cells)
     buf = []
     for i in range(t.n_rows):
-        buf.append(f'<row r="{i + 2}">' + "".join(c[i] for c in encoders if c[i] is not None) + "</row>")
+        row = [cell for c in encoders if (cell := c[i]) is not None]
+        buf.append(f'<row r="{i + 2}">' + "".join(row) + "</row>")
         if len(buf) >= 20000:
             out.write("".join(buf).encode("utf-8"))
             buf = []
@@ -379,7 +383,8 @@ def write_fast(path, tables: dict[str, Table], compresslevel: int = 1) -> None:
                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="'
                    'http://schemas.openxmlformats.org/package/2006/relationships">'
                    + "".join(f'<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/'
-                             f'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{k}.xml"/>'
+                             'officeDocument/2006/relationships/worksheet" '
+                             f'Target="worksheets/sheet{k}.xml"/>'
                              for k, _ in sheets)
                    + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/'
                      'officeDocument/2006/relationships/styles" Target="styles.xml"/>'

@@ -98,21 +98,11 @@ class Result:
             self._frames[name] = self.tables[name].to_frame()
         return self._frames[name]
 
-    @property
-    def accruals(self):
-        return self._frame("accruals")
-
-    @property
-    def payouts(self):
-        return self._frame("payouts")
-
-    @property
-    def payments(self):
-        return self._frame("payments")
-
-    @property
-    def provider_kind_fees(self):
-        return self._frame("provider_kind_fees")
+    accruals = property(lambda self: self._frame("accruals"), doc="accruals.csv as a DataFrame")
+    payouts = property(lambda self: self._frame("payouts"), doc="payouts.csv as a DataFrame")
+    payments = property(lambda self: self._frame("payments"), doc="payments.csv as a DataFrame")
+    provider_kind_fees = property(lambda self: self._frame("provider_kind_fees"),
+                                  doc="service fees by provider kind, fund and period")
 
     @property
     def ok(self) -> bool:

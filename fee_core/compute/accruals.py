@@ -27,6 +27,27 @@ class PlanFees:
     absc_limit: np.ndarray
 
 
+def fee_cents(group: np.ndarray, na: np.ndarray, rate: np.ndarray, y: np.ndarray, year: np.ndarray,
+              n_groups: int, rounding: str) -> np.ndarray:
+    """SPEC §4 rule 2: per group, Σ rate·NA/Y over its days, in cents, under the rounding rule:
+    the exact sum rounded once (Period), or each day's fee rounded and the cents added (Daily).
+
+    One entry per day: ``group`` (sorted: a group's days together), net assets ``na`` (units),
+    ``rate`` (rate units), ``y`` (days in the year), ``year`` (a key per calendar year).  Under
+    Period rounding each run of days with the same (group, year, rate) is one term carrying the
+    exact int64 sum of its net assets (a rate that comes back later starts another term: the sum
+    is the same)."""
+    if rounding == "Daily":
+        day_cents = cents_of_terms(np.arange(len(group)), na, rate, y, len(group))
+        out = np.zeros(n_groups, np.int64)
+        np.add.at(out, group, day_cents)
+        return out
+    if not len(group):
+        return np.zeros(n_groups, np.int64)
+    b = np.nonzero(arrays.run_starts(group, year, rate))[0]
+    return cents_of_terms(group[b], np.add.reduceat(na, b), rate[b], y[b], n_groups)
+
+
 def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
     """SPEC §4 rules 2-3: period plan fee Σ r·NA/Y rounded half up to cents (or each day
     rounded, Rounding=Daily), and ADNA over the days the fund is in the plan."""
@@ -44,25 +65,9 @@ def plan_fees(grid: Grid, pers, rounding: str, absc_cap_units: int) -> PlanFees:
     group = np.searchsorted(keys, fp)
     days = np.bincount(group, minlength=ngroups).astype(np.int64)
 
-    def fee_cents(w: np.ndarray) -> np.ndarray:
-        """Σ w·NA/Y per (fund, period) under the rounding rule, w a rate per in-plan day."""
-        if rounding == "Daily":
-            day_cents = cents_of_terms(np.arange(len(fi)), na, w, y, len(fi))
-            out = np.zeros(ngroups, np.int64)
-            np.add.at(out, group, day_cents)
-            return out
-        # one term per run of days with the same (fund, period, year, rate), carrying the
-        # exact int64 sum of NA; the days are in (fund, day) order, so a run is contiguous (a
-        # rate that comes back later in the period starts another term: the sum is the same)
-        if not len(fp):
-            return np.zeros(ngroups, np.int64)
-        b = np.nonzero(arrays.run_starts(fp, yr, w))[0]
-        s_na = np.add.reduceat(na, b)
-        return cents_of_terms(group[b], s_na, w[b], y[b], ngroups)
-
-    fee = fee_cents(r)
+    fee = fee_cents(group, na, r, y, yr, ngroups, rounding)
     # the asset-based sales charge limit: cap × Σ NA/Y over the in-plan days, same rounding
-    limit = fee_cents(np.full(len(r), absc_cap_units, np.int64))
+    limit = fee_cents(group, na, np.full(len(r), absc_cap_units, np.int64), y, yr, ngroups, rounding)
     # ADNA: exact sum over the group, half up to cents; int64 while no sum can overflow it,
     # Python ints otherwise (a multi-year period of trillion-dollar assets)
     if not ngroups:
