@@ -4,6 +4,7 @@ openpyxl and as zip/XML, not through the project's reader (except where said).""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import zipfile
@@ -17,7 +18,7 @@ from fee_core.cli import main
 from fee_core.engine import load, run
 from fee_core.errors import OutputExists, WouldOverwriteInput
 from fee_core.write.publish import TIME_ENV, publish, write_computed
-from templates.builder import build_template, build_workbook, save_reproducible
+from templates.builder import build_template, template_bytes
 
 NOW = datetime(2002, 1, 15, 9, 30, tzinfo=UTC)
 
@@ -134,7 +135,7 @@ def test_time_from_environment(sample, tmp_path, monkeypatch):
 # ----------------------------------------------------------------------------- hostile text
 
 def test_formula_like_text_is_written_as_text(tmp_path):
-    wb = build_workbook(2001, sample=True, outputs=False)
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(2001, sample=True, outputs=False)))
     ws = wb["Providers"]
     evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(1)", "\tTAB", "\rCR"]
     for i, text in enumerate(evil, start=2):
@@ -142,7 +143,7 @@ def test_formula_like_text_is_written_as_text(tmp_path):
         c.value = text
         c.data_type = "s"
     src = tmp_path / "evil.xlsx"
-    save_reproducible(wb, src)
+    wb.save(src)
     out = tmp_path / "evil-published.xlsx"
     ok, findings = publish(src, out, now=NOW)
     assert ok, [str(f) for f in findings if f.is_error]
@@ -167,10 +168,10 @@ def test_input_unchanged_by_publish(sample, tmp_path):
 
 
 def test_refuses_input_with_errors(tmp_path, capsys):
-    wb = build_workbook(2001, sample=True, outputs=False)
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(2001, sample=True, outputs=False)))
     wb["NAV"]["B5"] = -5.0   # negative net assets: an error
     src = tmp_path / "bad.xlsx"
-    save_reproducible(wb, src)
+    wb.save(src)
     out = tmp_path / "bad-published.xlsx"
     assert main(["publish", str(src), str(out)]) == 1
     assert not out.exists()

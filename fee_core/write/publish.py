@@ -27,8 +27,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from calendar import monthrange
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,15 +51,24 @@ from ..engine import Result, load_raw, run
 from ..findings import Finding, has_errors, quote_sheet
 from ..read import read_workbook
 from ..read.raw import RawBook, RawTable
+from .addin_sheets import (
+    SPILL_SHEETS,
+    SUMMARY_DIFFERENCE_COLUMNS,
+    SUMMARY_FIRST_ROW,
+    EngineFigures,
+    add_spill_sheet,
+    add_summary_sheet,
+    add_xlwings_conf,
+    figures_of,
+    row_figures,
+    spill_tables,
+)
 from .files import OutputSet
 from .inputs import PORTRAIT_WIDTH, TABLE_ORDER, TablePlace, write_raw_tables, write_table
 from .xlsx import (
     LINE_HEIGHT,
     PLAN_TITLE,
     Styles,
-    column_width,
-    excel_serial,
-    header_lines,
     keep_stored_results,
     new_workbook,
     page_setup,
@@ -243,277 +251,18 @@ def write_computed_table(ws, st: Styles, key: str, res: Result, header: str,
     page_setup(ws, header, sum(place.widths) > PORTRAIT_WIDTH, (0, 0))
 
 
-# =========================================================================== the Summary
-@dataclass(frozen=True)
-class SummaryLine:
-    """One fund-month of the Summary: the fund's NAV header as written, the month, the single
-    Schedule B rate in force all month, the engine's ADNA and plan fee, and the native
-    formulas' figures (NA x days, ADNA, plan fee, worked out by the formulas' own rule)."""
-
-    fund: str
-    start: date
-    end: date
-    rate: float
-    engine_adna: Decimal
-    engine_fee: Decimal
-    days: int = 0
-    year_days: int = 0
-    na_days: float = 0.0
-    native_adna: Decimal = ZERO
-    native_fee: Decimal = ZERO
-
-
-def excel_round(x: float, digits: int = 2) -> Decimal:
-    """Excel's ROUND: half away from zero on the number's 15 significant digits."""
-    return Decimal(f"{x:.15g}").quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def _serials(values: Sequence) -> np.ndarray:
-    """A date column as spreadsheet numbers (a blank or text is 0, as in SUMPRODUCT)."""
-    out = np.zeros(len(values), dtype=np.float64)
-    for i, v in enumerate(values):
-        if isinstance(v, date):
-            out[i] = excel_serial(v) or 0
-        elif type(v) in (int, float):
-            out[i] = v
-    return out
-
-
-def _numbers(values: Sequence) -> np.ndarray:
-    out = np.zeros(len(values), dtype=np.float64)
-    for i, v in enumerate(values):
-        if type(v) in (int, float):
-            out[i] = v
-    return out
-
-
-def summary_lines(res: Result, nav: RawTable, day_count: str) -> list[SummaryLine]:
-    """The Summary fund-months from the engine's monthly accruals: months a fund was in the
-    plan every day at one Schedule B rate, with the engine's ADNA and plan fee, and the
-    figures of the native tie-out formulas over the NAV table as written (each NAV row weighs
-    the calendar days it covers inside the month; see docs/workbooks.md), rounded as Excel's
-    ROUND does."""
-    acc = res.tables.get("accruals")
-    if acc is None or res.book is None or "Date" not in nav.columns:
-        return []
-    book = res.book
-    headers = {fund: written for fund, (_, written) in zip(book.nav.funds, book.nav.columns)}
-    rates: dict[str, list] = {}
-    for x in book.rates:
-        rates.setdefault(x.fund, []).append(x)
-    dates = _serials(nav.columns["Date"])
-    nxt = np.append(dates[1:], 0.0)
-    values = {}
-    out = []
-    for fund, s, e, days, adna, fee in zip(acc["fund"], acc["period_start"], acc["period_end"],
-                                           acc["days"], acc["average_daily_net_assets"],
-                                           acc["plan_fee"]):
-        whole_month = s.day == 1 and (e.year, e.month) == (s.year, s.month) and \
-            e.day == monthrange(s.year, s.month)[1]
-        if not whole_month or (e - s).days + 1 != days:
-            continue
-        cover = [x for x in rates.get(fund, ()) if x.effective <= e and (x.end is None or x.end >= s)]
-        if len(cover) != 1 or cover[0].effective > s or (cover[0].end is not None and cover[0].end < e):
-            continue
-        header = headers.get(fund)
-        if header is None or header not in nav.columns:
-            continue
-        if header not in values:
-            values[header] = _numbers(nav.columns[header])
-        s_serial, e1 = float(excel_serial(s) or 0), float((excel_serial(e) or 0) + 1)
-        nxt_eff = np.where(nxt == 0, e1, nxt)
-        weights = np.minimum(np.maximum(nxt_eff, s_serial), e1) - np.minimum(np.maximum(dates, s_serial), e1)
-        na_days = float(values[header] @ weights)
-        year_days = 365 if day_count == "Actual/365" or monthrange(s.year, 2)[1] == 28 else 366
-        rate = float(cover[0].rate)
-        out.append(SummaryLine(header, s, e, rate, adna, fee, int(days), year_days, na_days,
-                               excel_round(na_days / int(days)),
-                               excel_round(rate * na_days / year_days)))
-    return out
-
-
 # =========================================================================== the add-in sheets
-# The seam with ``addin_sheets`` (the template's add-in sheets, another engineer's module):
-# the formula texts and layout constants come from there; the cells, their stored results
-# and their formats are written here with XlsxWriter.  See docs/workbooks.md.
-from . import addin_sheets as _addin  # noqa: E402
+# The Summary, the spilled Accruals/Payouts/Checks and xlwings.conf are written by
+# ``addin_sheets`` (shared with the template: one FEE_ACCRUALS per Summary with native lookups,
+# native tie-outs over NAV[...], guarded totals); here they get the engine's figures to store.
 
 
-def _setting_cell(settings: TablePlace, name: str) -> str:
-    return _addin._setting_formula(settings, name)          # type: ignore[arg-type]
-
-
-class NavNames:
-    """The NAV table's date ranges as workbook names (``NAV_Dates``, and ``NAV_NextDates``
-    one row down) for the native formulas: the same formula, less than half as long, so
-    spreadsheets and the writer parse it faster.  ``ref`` answers as ``TablePlace.ref``."""
-
-    DATES, NEXT = "NAV_Dates", "NAV_NextDates"
-
-    def __init__(self, wb, place: TablePlace):
-        self.place = place
-        wb.define_name(self.DATES, "=" + place.ref("Date"))
-        wb.define_name(self.NEXT, "=" + place.ref("Date", shift=1))
-
-    def ref(self, header: str, absolute: bool = True, shift: int = 0) -> str:
-        if header == "Date" and absolute and shift in (0, 1):
-            return self.NEXT if shift else self.DATES
-        return self.place.ref(header, absolute, shift)
-
-
-def write_summary_sheet(wb, ws, st: Styles, lines: list[SummaryLine],
-                        places: dict[str, TablePlace], settings: Settings, live: bool,
-                        header: str, nav_names: NavNames | None = None) -> int:
-    """Per fund per month: the engine's ADNA and plan fee (as values; with ``live``, as the
-    add-in cells ``FEE_ADNA``/``FEE_PERIOD`` storing them as their results) beside the native
-    tie-out formulas over the NAV table, every formula with its stored result.  Returns the
-    last row (1-based) of the fund-month rows."""
-    nav: Any = nav_names or places["NAV"]
-    setp = places["Settings"]
-    first = _addin.SUMMARY_FIRST_ROW - 1                    # 0-based row of the first fund-month
-    src = "add-in" if live else "engine"
-    ws.write_string(0, 0, "Per-fund monthly ADNA and plan fee: "
-                    + ("add-in cells (figures stored by fee12b1)" if live else "fee12b1's figures")
-                    + " beside native tie-out formulas", st.title)
-    ws.write_string(1, 0, "Day Count", st.bold)
-    ws.write_string(1, 2, "Rounding", st.bold)
-    put_formula(ws, 1, 1, _setting_cell(setp, "Day Count"), settings.day_count)
-    put_formula(ws, 1, 3, _setting_cell(setp, "Rounding"), settings.rounding)
-    heads = ["Fund", "Month Start", "Month End", "Rate", "Days", "Year Days (native)",
-             f"ADNA ({src})", f"Plan Fee ({src})", "NA × Days (native)", "ADNA (native)",
-             "Plan Fee (native)", "ADNA Difference", "Plan Fee Difference"]
-    native_cols = {5, 8, 9, 10}
-    widths = [max(column_width(h, [ln.fund for ln in lines[:400]]), 24) if j == 0 else
-              column_width(h, longest=18 if j in (6, 7, 8, 9, 10) else 10) for j, h in enumerate(heads)]
-    for j, h in enumerate(heads):
-        ws.write_string(first - 1, j, h, st.header_native if j in native_cols else st.header)
-        ws.set_column(j, j, widths[j])
-    ws.set_row(first - 1, LINE_HEIGHT * header_lines(heads, widths))
-    note = ("Native columns (green) use only SUMPRODUCT/ROUND over the NAV table: each NAV row "
-            "weighs the calendar days it covers inside the month (weekends and holidays carry the "
-            "prior close). Rows: funds in the plan all month at one Schedule B rate. A difference "
-            "other than 0.00 needs a look.")
-    ws.merge_range(2, 0, 2, len(heads) - 1, note, st.note)
-    ws.set_row(2, 32)
-    date_ref = _addin.column_ref("NAV", "Date")
-    period = settings.rounding == "Period"
-    for i, ln in enumerate(lines):
-        r = first + i
-        x = r + 1                                            # the Excel row number
-        put(ws, r, 0, ln.fund, st)
-        put(ws, r, 1, ln.start, st, st.date)
-        put(ws, r, 2, ln.end, st, st.date)
-        ws.write_number(r, 3, ln.rate, st.rate)
-        put_formula(ws, r, 4, f"=$C{x}-$B{x}+1", ln.days)
-        put_formula(ws, r, 5, f'=IF(OR($B$2="Actual/365",DAY(DATE(YEAR($B{x}),3,0))=28),365,366)',
-                    ln.year_days, st.native_integer)
-        if live:
-            values = _addin.column_ref("NAV", ln.fund)
-            put_formula(ws, r, 6, f"=FEE_ADNA({date_ref},{values},$B{x},$C{x})", ln.engine_adna,
-                        st.money)
-            put_formula(ws, r, 7, f"=FEE_PERIOD($D{x},{date_ref},{values},$B{x},$C{x},$B$2,$D$2)",
-                        ln.engine_fee, st.money)
-        else:
-            ws.write_number(r, 6, float(ln.engine_adna), st.money)
-            ws.write_number(r, 7, float(ln.engine_fee), st.money)
-        put_formula(ws, r, 8, _addin._weighted_nav_formula(nav, ln.fund, x),
-                    ln.na_days, st.native)
-        put_formula(ws, r, 9, f"=ROUND($I{x}/$E{x},2)", ln.native_adna, st.native)
-        put_formula(ws, r, 10, f"=ROUND($D{x}*$I{x}/$F{x},2)", ln.native_fee, st.native)
-        put_formula(ws, r, 11, f'=IF(ISNUMBER($G{x}),ROUND($G{x}-$J{x},2),"")',
-                    ln.engine_adna - ln.native_adna, st.money)
-        put_formula(ws, r, 12, f'=IF($D$2<>"Period","n/a: Daily rounding",'
-                               f'IF(ISNUMBER($H{x}),ROUND($H{x}-$K{x},2),""))',
-                    ln.engine_fee - ln.native_fee if period else "n/a: Daily rounding", st.money)
-    last = first + max(len(lines), 1)                        # 1-based last fund-month row
-    if lines:
-        ws.conditional_format(first, 11, last - 1, 12, {
-            "type": "cell", "criteria": "!=", "value": 0,
-            "format": wb.add_format({"bg_color": "#FFC7CE"})})
-    ws.freeze_panes(first, 1)
-    page_setup(ws, header, True, (first - 1, first - 1))
-    return last
-
-
-def _spill_values(res: Result, which: str) -> list[list]:
-    """What the add-in's table function returns for the workbook: a header row and the rows
-    (``FEE_ACCRUALS``: accruals.csv up to the plan fee; ``FEE_PAYOUTS``: payouts.csv;
-    ``FEE_CHECKS``: the findings)."""
-    if which == "Accruals":
-        cols = ACCRUAL_COLUMNS[:ACCRUAL_COLUMNS.index("plan_fee") + 1]
-        t = res.tables["accruals"]
-    elif which == "Payouts":
-        cols, t = PAYOUT_COLUMNS, res.tables["payouts"]
-    else:
-        cols, t = CHECK_COLUMNS, res.checks()
-    data = [_cells(t[c]) for c in cols]
-    return [list(cols)] + [list(row) for row in zip(*data)]
-
-
-_SPILL_KINDS = {
-    "Accruals": ("text", "date", "date", "integer", "money", "money"),
-    "Payouts": ("text", "text", "date", "date", "money", "rate_detail", "text", "money"),
-    "Checks": ("text", "text", "text", "text"),
-}
-
-
-def write_spill_sheet(wb, st: Styles, which: str, by: str, rows: list[list], header: str) -> None:
-    """A live sheet: A5 holds the add-in's table function (a dynamic array) spilling its
-    result, each cell of the spill area storing the engine's figure (number formats by
-    column); B2 chooses the periods."""
-    ws = wb.add_worksheet(which)
-    ws.write_string(0, 0, f"{which} (live, fee12b1 add-in)", st.title)
-    if which != "Checks":
-        ws.write_string(1, 0, "Periods by", st.bold)
-        ws.write_string(1, 1, by)
-        ws.data_validation(1, 1, 1, 1, {
-            "validate": "list", "source": list(_addin.BY_CHOICES), "error_type": "stop",
-            "error_title": "Periods by", "error_message": "Choose month, quarter, year or period."})
-    kinds = _SPILL_KINDS[which]
-    ws.merge_range(2, 0, 2, len(kinds) - 1, _addin._SPILL_TEXT[which] + " The figures are "
-                   "stored by fee12b1; they recalculate only with the fee12b1 add-in (Excel) or "
-                   "the fee12b1 Calc extension (LibreOffice): see the Cover.", st.note)
-    ws.set_row(2, 2 * LINE_HEIGHT)
-    fmts = {"date": st.date, "money": st.money, "rate_detail": st.rate_detail, "integer": st.integer}
-    r0 = 4                                                  # A5
-    formula = _addin._spill_formula(which)
-    n_cols = len(rows[0])
-    ws.write_dynamic_array_formula(r0, 0, r0 + len(rows) - 1, n_cols - 1, formula, st.header,
-                                   rows[0][0])
-    for j, h in enumerate(rows[0][1:], start=1):
-        ws.write_string(r0, j, h, st.header)
-    for i, row in enumerate(rows[1:], start=r0 + 1):
-        for j, v in enumerate(row):
-            fmt = fmts.get(kinds[j])
-            if isinstance(v, bool):
-                ws.write_boolean(i, j, v)
-            elif v is None or v == "":
-                ws.write_blank(i, j, None, fmt)
-            else:
-                put(ws, i, j, v, st, fmt)
-    for j, h in enumerate(rows[0]):
-        sample = [row[j] for row in rows[1:2001]]
-        width = max(10.0, column_width(h, sample, kinds[j], cap=90 if which == "Checks" else 40))
-        ws.set_column(j, j, width, st.wrap if which == "Checks" and j == 3 else fmts.get(kinds[j]))
-    ws.freeze_panes(r0 + 1, 0)
-    page_setup(ws, header, True, (r0, r0))
-
-
-def write_xlwings_conf(wb, st: Styles) -> None:
-    """The ``xlwings.conf`` sheet: keys in A from A1 down, values in B (SPEC §9)."""
-    ws = wb.add_worksheet(_addin.CONF_SHEET)
-    for i, (key, value) in enumerate(_addin.XLWINGS_CONF):
-        ws.write_string(i, 0, key)
-        if value is not None:
-            ws.write_string(i, 1, value)
-    ws.write_string(0, 3, "xlwings reads keys from A1 down to the first empty cell. An entry here "
-                    "overrides the xlwings ribbon, even when empty: Interpreter_Win empty = pythonw "
-                    "on PATH; PYTHONPATH empty = nothing added (fee12b1 pip-installed). "
-                    "See docs/workbooks.md.", st.note)
-    ws.set_column(0, 0, 18)
-    ws.set_column(1, 1, 40)
-    ws.set_column(3, 3, 80)
-    page_setup(ws, "xlwings.conf", True)
+def _summary_figures(res: Result, nav: RawTable | None) -> EngineFigures | None:
+    """The Summary's figures (fund-months of a whole month at one rate) when ``res`` is by
+    month; ``nav`` is the NAV table as written, which the native formulas read."""
+    if res.by != "month" or nav is None or not res.ok:
+        return None
+    return figures_of(res, nav)
 
 
 # =========================================================================== the Tie-out
@@ -527,7 +276,7 @@ def _final_carried_out(pmt: Columns | None) -> Decimal:
 
 
 def write_tieout(ws, st: Styles, res: Result, written: Written, header: str,
-                 summary: tuple[str, int, list[SummaryLine]] | None = None) -> None:
+                 summary: tuple[str, EngineFigures] | None = None) -> None:
     """Native sums beside the engine's totals; Difference = ROUND(native - engine, 2); Status
     ties or DIFFERS.  Every formula stores its result."""
     ws.write_string(0, 0, "Tie-out: native spreadsheet formulas against fee12b1's totals", st.title)
@@ -571,17 +320,21 @@ def write_tieout(ws, st: Styles, res: Result, written: Written, header: str,
             "Σ payable + final carried out = Σ service fees (Payments, rule 7)",
             f"=SUM({place.ref('payable')})+SUMPRODUCT(({ids}<>{nxt})*{place.ref('carried_out')})",
             tot(pmt, "payable") + _final_carried_out(pmt), tot(pmt, "service_fees")))
-    if summary is not None and summary[2]:
-        title, last, sl = summary
+    if summary is not None and summary[1].rows:
+        title, fig = summary
         q = quote_sheet(title)
-        first = _addin.SUMMARY_FIRST_ROW
-        if res.book is not None and res.book.settings.rounding == "Period":
-            worst = max(abs(x.engine_fee - x.native_fee) for x in sl)
-            lines.append(("Summary: largest |plan fee difference| (native vs engine, per fund-month)",
-                          f"=SUMPRODUCT(MAX(ABS({q}!$M${first}:$M${last})))", worst, ZERO))
-        worst = max(abs(x.engine_adna - x.native_adna) for x in sl)
-        lines.append(("Summary: largest |ADNA difference| (native vs engine, per fund-month)",
-                      f"=SUMPRODUCT(MAX(ABS({q}!$L${first}:$L${last})))", worst, ZERO))
+        first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + len(fig.rows) - 1
+        rows = row_figures(fig.rows, fig.summary)
+        for label, col, diffs in (
+                ("Summary: largest |plan fee difference| (native vs engine, per fund-month)",
+                 SUMMARY_DIFFERENCE_COLUMNS["plan_fee"], [x.fee_diff for x in rows]),
+                ("Summary: largest |ADNA difference| (native vs engine, per fund-month)",
+                 SUMMARY_DIFFERENCE_COLUMNS["adna"], [x.adna_diff for x in rows])):
+            if any(d is None for d in diffs):
+                continue
+            worst = Decimal(str(max(abs(d) for d in diffs if d is not None)))
+            lines.append((label, f"=SUMPRODUCT(MAX(ABS({q}!${col}${first}:${col}${last})))",
+                          worst, ZERO))
     for i, (label, formula, native, engine) in enumerate(lines, start=4):
         x = i + 1
         diff = (native - engine).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -669,8 +422,9 @@ def _contents(live: bool) -> str:
 
 ADDIN_NOTE = (
     "Every cell holds the figure fee12b1 stored in it on writing. Only the add-in cells need the "
-    "fee12b1 add-in: columns G and H of the Summary sheet (FEE_ADNA, FEE_PERIOD) and the spilled "
-    "tables on the Accruals, Payouts and Checks sheets (FEE_ACCRUALS, FEE_PAYOUTS, FEE_CHECKS). "
+    "fee12b1 add-in: the four tables they spill (FEE_ACCRUALS at P4 of the Summary sheet, whose "
+    "figures its columns G to I look up; FEE_ACCRUALS, FEE_PAYOUTS and FEE_CHECKS at A5 of the "
+    "Accruals, Payouts and Checks sheets) and the totals over them. "
     "Excel shows their stored figures until it recalculates them (after a change to an input "
     "table, or Ctrl+Alt+F9); without the add-in they then show #NAME?. LibreOffice recalculates "
     "the spilled tables on opening: without the fee12b1 Calc extension they show #NAME? there. "
@@ -709,35 +463,38 @@ def _write_workbook(target: str | IO[bytes], raw: RawBook, res: Result, source: 
             say(f"writing the {key} sheet ({len(_engine_table(res, key)):,} rows)")
             write_computed_table(ws, st, key, res, header, written)
         say("writing the input tables")
-        places = write_raw_tables(wb, st, raw, header, tables, _print_table, raw.date1904)
-        lines = summary_lines(res, tables["NAV"], book.settings.day_count) \
-            if res.by == "month" and "NAV" in tables else []
+        write_raw_tables(wb, st, raw, header, tables, _print_table, raw.date1904)
         say("writing the Summary and the Tie-out")
-        names = NavNames(wb, places["NAV"]) if lines else None
-        last = write_summary_sheet(wb, summary, st, lines, places, book.settings, False, header,
-                                   names)
-        write_tieout(tieout, st, res, written, header, (SUMMARY_SHEET, last, lines) if lines else None)
+        fig = _summary_figures(res, tables.get("NAV"))
+        if fig is not None:
+            add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=False, ws=summary)
+        else:
+            summary.write_string(0, 0, "Summary: per fund and month (a workbook computed by "
+                                       "month only).", st.title)
+        page_setup(summary, header, True)
+        write_tieout(tieout, st, res, written, header,
+                     (SUMMARY_SHEET, fig) if fig is not None else None)
     else:
         by_res, month = live
         say("writing the input tables")
-        places = write_raw_tables(wb, st, raw, header, tables, _print_table, raw.date1904)
-        lines = summary_lines(month, tables["NAV"], book.settings.day_count)
+        write_raw_tables(wb, st, raw, header, tables, _print_table, raw.date1904)
         say("writing the add-in sheets")
-        names = NavNames(wb, places["NAV"])
-        write_summary_sheet(wb, add(SUMMARY_SHEET), st, lines, places, book.settings, True, header,
-                            names)
-        for which in _addin.SPILL_SHEETS:
-            write_spill_sheet(wb, st, which, by_res.by,
-                              _spill_values(by_res if which != "Checks" else month, which), header)
+        fig = figures_of(month, tables.get("NAV"))
+        page_setup(add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=True),
+                   header, True)
+        spilled = spill_tables(by_res)
+        spilled["Checks"] = fig.tables["Checks"]
+        for which in SPILL_SHEETS:
+            page_setup(add_spill_sheet(wb, st, which, table=spilled[which], by=by_res.by),
+                       header, True)
         say("writing the computed tables")
         for key in ("Accruals", "Payouts", "Payments", "Checks"):
             write_computed_table(add(f"{key} (computed)"), st, key, res, header, written)
         title = f"{SUMMARY_SHEET} (computed)"
-        last = write_summary_sheet(wb, add(title), st, lines, places, book.settings, False, header,
-                                   names)
-        write_tieout(add(TIEOUT_SHEET), st, res, written, header,
-                     (title, last, lines) if lines else None)
-        write_xlwings_conf(wb, st)
+        page_setup(add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=False,
+                                     title=title), header, True)
+        write_tieout(add(TIEOUT_SHEET), st, res, written, header, (title, fig))
+        page_setup(add_xlwings_conf(wb, st), header, True)
     cover.activate()
     say("saving the workbook")
     wb.close()
