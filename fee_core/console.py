@@ -31,8 +31,13 @@ def iso_date(text: str) -> date:
             f"'{escape_controls(text)}' is not a date; write it as YYYY-MM-DD") from None
 
 
-def print_findings(findings: Iterable[Finding], fmt: str = "text", out: IO[str] | None = None) -> None:
-    """The findings, errors first: ``text`` (one line each and a count), ``csv`` or ``json``."""
+def print_findings(findings: Iterable[Finding], fmt: str = "text", out: IO[str] | None = None,
+                   verbose: bool = False) -> None:
+    """The findings, errors first: ``text`` (one line each and a count), ``csv`` or ``json``.
+
+    In ``text``, warnings of one code that occur more than once are one line (``group_warnings``):
+    the first of them in full, with the count, unless ``verbose``.  Errors are always listed
+    one by one; ``csv``, ``json`` and ``checks.csv`` always hold every finding."""
     out = out or sys.stdout
     rows = sort_findings(findings)
     if fmt == "json":
@@ -46,10 +51,35 @@ def print_findings(findings: Iterable[Finding], fmt: str = "text", out: IO[str] 
         for f in rows:
             w.writerow([csv_cell(x) for x in f.as_row()])
         return
-    for f in rows:
-        out.write(escape_controls(str(f)) + "\n")
+    grouped = False
+    for f, n in ([(f, 1) for f in rows] if verbose else group_warnings(rows)):
+        if n == 1:
+            out.write(escape_controls(str(f)) + "\n")
+            continue
+        grouped = True
+        code = f"{f.code} ({n})"
+        out.write(escape_controls(f"{f.severity.upper():7} {code:28} {f.location}: {f.message}")
+                  + f" [and {n - 1} more {f.code} warning(s)]\n")
     n_err = sum(f.is_error for f in rows)
-    out.write(f"{n_err} error(s), {len(rows) - n_err} warning(s)\n")
+    tail = " (warnings of one kind grouped; fee12b1 check --verbose lists each)" if grouped else ""
+    out.write(f"{n_err} error(s), {len(rows) - n_err} warning(s){tail}\n")
+
+
+def group_warnings(rows: list[Finding]) -> list[tuple[Finding, int]]:
+    """``rows`` (sorted) as (finding, count): each error alone; the warnings of one code
+    together at the place of the first, which stands for them."""
+    counts: dict[str, int] = {}
+    for f in rows:
+        if not f.is_error:
+            counts[f.code] = counts.get(f.code, 0) + 1
+    out, seen = [], set()
+    for f in rows:
+        if f.is_error:
+            out.append((f, 1))
+        elif f.code not in seen:
+            seen.add(f.code)
+            out.append((f, counts[f.code]))
+    return out
 
 
 def require_input(path: str) -> Path:

@@ -11,6 +11,7 @@ A folder that is not empty is refused (exit 2, nothing touched) unless ``--force
 from __future__ import annotations
 
 import sys
+import textwrap
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,8 +24,7 @@ from fee_core.errors import UsageError
 from fee_core.write.files import OutputSet
 from fee_core.write.publish import computed_workbook, published_copy
 from fee_core.write.report import report_bytes
-from fee_core.write.xlsx import workbook_bytes
-from templates.builder import build_workbook
+from templates.builder import template_bytes
 
 DEFAULT_DIR = "fee12b1-demo"
 DEFAULT_YEAR = 2001
@@ -48,16 +48,27 @@ def _money(d: Decimal | None) -> str:
     return "" if d is None else f"{d:,.2f}"
 
 
-def summary_table(acc) -> list[str]:
-    """Lines of the per-fund summary for the year: ADNA, plan fee, service fees, asset-based
-    sales charge, and totals of the money columns.  ``acc`` is the accruals of one period."""
-    heads = ("Fund", "ADNA", "Plan fee", "Service fees", "Asset-based s.c.")
-    rows = [(r.fund, _money(r.average_daily_net_assets), _money(r.plan_fee),
-             _money(r.service_fees), _money(r.asset_based_sales_charge))
-            for r in acc.itertuples(index=False)]
-    tot = [sum(acc[c], Decimal("0.00")) for c in ("plan_fee", "service_fees",
-                                                  "asset_based_sales_charge")]
-    total = ("Total", "", *(_money(t) for t in tot))
+MONEY = ("plan_fee", "service_fees", "asset_based_sales_charge")
+
+
+def summary_table(acc, year_acc) -> list[str]:
+    """Lines of the per-fund summary of the year: the money columns are the sums of the
+    monthly rows of ``acc`` (the rows of accruals.csv, each month rounded to cents), so they
+    and their totals are what the files and the Tie-out sheet show; ADNA is the year's, from
+    ``year_acc`` (the accruals of the year as one period)."""
+    heads = ("Fund", "Months", "ADNA (year)", "Plan fee", "Service fees", "Asset-based s.c.")
+    adna = {r.fund: r.average_daily_net_assets for r in year_acc.itertuples(index=False)}
+    sums: dict[str, list] = {}
+    months: dict[str, int] = {}
+    for r in acc.itertuples(index=False):
+        cur = sums.setdefault(r.fund, [Decimal("0.00")] * len(MONEY))
+        for k, c in enumerate(MONEY):
+            cur[k] += getattr(r, c)
+        months[r.fund] = months.get(r.fund, 0) + 1
+    rows = [(f, str(months[f]), _money(adna.get(f)), *(_money(x) for x in v))
+            for f, v in sums.items()]
+    tot = [sum((v[k] for v in sums.values()), Decimal("0.00")) for k in range(len(MONEY))]
+    total = ("Total", "", "", *(_money(t) for t in tot))
     widths = [max(len(h), *(len(r[i]) for r in rows + [total])) for i, h in enumerate(heads)]
 
     def fmt(r):
@@ -82,7 +93,7 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     with OutputSet(outdir, list(files.values()), force=force) as outset:
         prog.step(f"building the sample workbook for {year}")
         book_path = outset.path(files["input workbook"])
-        book_path.write_bytes(workbook_bytes(build_workbook(year, sample=True)))
+        book_path.write_bytes(template_bytes(year, sample=True))
 
         prog.step("checking and computing it")
         book, findings = load(book_path)
@@ -121,7 +132,15 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     print(f"fee12b1 demo: the default plan's sample year {year}, done in {seconds:.1f} s",
           file=out)
     print("", file=out)
-    for line in summary_table(year_res.accruals):
+    rounding = res.book.settings.rounding if res.book is not None else "Period"
+    note = (f"Plan year {year}, {res.start} to {res.end}. Plan fee, service fees and asset-based "
+            f"sales charge are the sums of the monthly figures in accruals.csv (each month "
+            f"rounded to cents, Rounding={rounding}), as the workbooks' totals and Tie-out show "
+            f"them; ADNA is over the year's calendar days in the plan.")
+    for line in textwrap.wrap(note, 96):
+        print(line, file=out)
+    print("", file=out)
+    for line in summary_table(res.accruals, year_res.accruals):
         print(line, file=out)
     print("", file=out)
     print(f"{n_warn} warning(s), 0 errors (listed in {outdir / 'checks.csv'}; "

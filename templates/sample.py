@@ -128,7 +128,7 @@ def template_tables(year: int = 2001) -> dict[str, list[dict]]:
 # (name, agreement type, service fee rate, minimum payment, role)
 _PROVIDERS = (
     ("Summit Securities LLC", "Service", 0.0025, 0.0, None),
-    ("Lakeshore Brokerage Inc.", "Service", 0.0030, 100.0, None),          # above the cap
+    ("Lakeshore Brokerage Inc.", "Service", 0.0015, 100.0, None),          # below the cap
     ("Granite Peak Investments Corp.", "Service", 0.0025, 25.0, "starts"),  # starts July 1
     ("Meridian Retirement Services LLC", "Third Party", 0.0025, 0.0, None),
     ("Cedar Plan Administrators Inc.", "Third Party", 0.0020, 25.0, None),  # below the cap

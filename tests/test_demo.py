@@ -64,24 +64,41 @@ def test_demo_shows_progress_on_a_terminal(tmp_path):
     assert b"step 1/6: building the sample workbook for 2001" in seen and b"step 6/6" in seen
 
 
-def test_demo_summary_ties_to_compute(demo_run, tmp_path):
-    """The summary is the year as one period: it equals ``compute --by period``."""
+def test_demo_console_totals_are_the_sums_of_accruals_csv(demo_run):
+    """One answer everywhere (issue 14): each fund's line and the Total line on the console are
+    the sums of that fund's (all) monthly rows of the demo's own accruals.csv, to the cent, and
+    the console says which periods they are."""
     out, p = demo_run
-    assert main(["compute", str(out / "sample-2001.xlsx"), "--by", "period", "--csv",
-                 str(tmp_path)]) == 0
-    rows = list(csv.DictReader(open(tmp_path / "accruals.csv", encoding="utf-8")))
+    with open(out / "accruals.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    money = ("plan_fee", "service_fees", "asset_based_sales_charge")
+    per_fund: dict[str, list[Decimal]] = {}
     for r in rows:
-        line = next(ln for ln in p.stdout.splitlines() if ln.startswith(r["fund"] + "  "))
-        assert line.split()[-4:] == [f"{Decimal(r[k]):,.2f}" for k in (
-            "average_daily_net_assets", "plan_fee", "service_fees", "asset_based_sales_charge")]
-    total = sum(Decimal(r["plan_fee"]) for r in rows)
-    line = next(ln for ln in p.stdout.splitlines() if ln.startswith("Total  "))
-    assert f"{total:,.2f}" in line
-    svc = sum(Decimal(r["service_fees"]) for r in rows)
-    assert f"{svc:,.2f}" in line
+        assert r["period_start"][:7] == r["period_end"][:7]          # monthly rows
+        acc = per_fund.setdefault(r["fund"], [Decimal(0)] * 3)
+        for k, c in enumerate(money):
+            acc[k] += Decimal(r[c])
+    lines = p.stdout.splitlines()
+    for fund, sums in per_fund.items():
+        line = next(ln for ln in lines if ln.startswith(fund + "  "))
+        assert line.split()[-3:] == [f"{x:,.2f}" for x in sums], fund
+    total = next(ln for ln in lines if ln.startswith("Total  "))
+    assert total.split()[-3:] == [f"{sum(v[k] for v in per_fund.values()):,.2f}" for k in range(3)]
+    text = " ".join(lines)
+    assert "2001-01-01 to 2001-12-31" in text and "sums of the monthly figures in accruals.csv" in text
     warnings = sum(1 for r in csv.DictReader(open(out / "checks.csv", encoding="utf-8"))
                    if r["severity"] == "warning")
     assert f"{warnings} warning(s)" in p.stdout
+
+
+def test_demo_year_adna_is_the_engines(demo_run, tmp_path):
+    """The ADNA column is the year's, as ``compute --by period`` gives it."""
+    out, p = demo_run
+    assert main(["compute", str(out / "sample-2001.xlsx"), "--by", "period", "--csv",
+                 str(tmp_path)]) == 0
+    for r in csv.DictReader(open(tmp_path / "accruals.csv", encoding="utf-8")):
+        line = next(ln for ln in p.stdout.splitlines() if ln.startswith(r["fund"] + "  "))
+        assert line.split()[-4] == f"{Decimal(r['average_daily_net_assets']):,.2f}"
 
 
 def test_rerun_without_force_refuses_and_changes_nothing(demo_run):

@@ -11,7 +11,7 @@ def cmd_check(args) -> int:
     book, findings = load(path)
     if book is not None:
         findings = run(book, findings).findings
-    print_findings(findings, args.format)
+    print_findings(findings, args.format, verbose=args.verbose)
     return EXIT_DATA if has_errors(findings) else EXIT_OK
 
 
@@ -21,5 +21,8 @@ def register(sub) -> None:
                                    "its Settings period, and print the findings (errors first).")
     c.add_argument("book", metavar="BOOK.xlsx", help="the input workbook")
     c.add_argument("--format", choices=("text", "csv", "json"), default="text",
-                   help="text (default, one line per finding), csv (checks.csv columns) or json")
+                   help="text (default: one line per error, and one line per kind of warning "
+                        "with its count), csv (checks.csv columns) or json")
+    c.add_argument("--verbose", "-v", action="store_true",
+                   help="in text, list every warning on its own line")
     c.set_defaults(func=cmd_check)

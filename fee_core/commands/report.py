@@ -8,7 +8,7 @@ from ..console import EXIT_DATA, EXIT_OK, print_findings, require_input
 from ..engine import load
 from ..errors import UsageError
 from ..write.files import OutputSet
-from ..write.report import STATUS_SHEET, write_report
+from ..write.report import APPENDIX_SHEET, STATUS_SHEET, write_report
 
 
 def cmd_report(args) -> int:
@@ -34,8 +34,9 @@ def cmd_report(args) -> int:
         return EXIT_DATA
     write_report(rep, out, force=args.force)
     print(f"wrote {out}: board report for {rep.label} ({len(rep.funds)} funds, "
-          f"plan fee {rep.total.plan_fee:,.2f}, {len(rep.warnings)} warning(s) listed on its "
-          f"'{STATUS_SHEET}' sheet)")
+          f"plan fee {rep.total.plan_fee:,.2f}; {len(rep.attention)} matter(s) for the board on "
+          f"its '{STATUS_SHEET}' sheet, {len(rep.warnings)} warning(s) with their codes on its "
+          f"'{APPENDIX_SHEET}' sheet)")
     return EXIT_OK
 
 
@@ -44,7 +45,8 @@ def register(sub) -> None:
                        description="Write the board report of one calendar quarter: per fund "
                                    "ADNA, plan fee, service fees by provider kind (A)-(D), "
                                    "asset-based sales charge, the distributor's expenses by "
-                                   "FIFTH purpose, a chart and the plan's status.")
+                                   "FIFTH purpose, a chart, the plan's status in plain sentences "
+                                   "and an appendix of the check warnings.")
     r.add_argument("book", metavar="BOOK.xlsx", help="the input workbook")
     r.add_argument("--quarter", required=True, metavar="YYYYQn", help="the quarter, e.g. 2001Q3")
     r.add_argument("out", metavar="OUT.xlsx", help="the report workbook to write")
