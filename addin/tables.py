@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fee_core import engine
 from fee_core.findings import Finding, sort_findings
-from fee_core.raw import RawTable
+from fee_core.read.raw import RawTable
 
 from .convert import raw_book
 
@@ -31,7 +31,7 @@ def run_tables(tables: dict[str, RawTable], by: str = "month") -> engine.Result:
     """``load_raw`` + ``run`` over the given tables (the others empty), for the Settings period."""
     book, findings = engine.load_raw(raw_book(tables))
     if book is None:
-        return engine.Result(None, None, None, by, findings)  # type: ignore[arg-type]
+        return engine.Result(None, None, None, by, findings)
     return engine.run(book, findings, by=by)
 
 
@@ -52,7 +52,7 @@ def payouts(tables: dict[str, RawTable], by: str):
     """payouts.csv rows: the engine's payouts-only path, which needs no NAV table."""
     book, findings = engine.load_raw(raw_book(tables))
     if book is None:
-        raise DataErrors(errors_of(engine.Result(None, None, None, by, findings)))  # type: ignore[arg-type]
+        raise DataErrors(errors_of(engine.Result(None, None, None, by, findings)))
     res = engine.run_payouts(book, findings, by=by)
     errs = errors_of(res)
     if errs or res.payouts is None:

@@ -1,1 +1,1 @@
-"""Benchmarks of SPEC §7 / issue 7: ``python -m bench`` (see bench/run.py)."""
+"""Benchmarks of SPEC §7: ``python -m bench`` (see bench/main.py)."""

@@ -2,17 +2,17 @@
 
 Tables are column-oriented here (``Table``: headers, one list per column, column kinds) so that
 a 1.14 M-row Provider Assets table does not need a dict per row.  ``as_rows`` turns a table into
-the row dicts ``templates.book.write_input_workbook`` takes; the smoke test checks that the fast
+the row dicts ``fee_core.write.inputs.write_input_workbook`` takes; the smoke test checks that the fast
 writer and that writer give the same parsed Book.
 
 Data:
 * NAV: one row per real NYSE (XNYS) session (``fee_core.nyse.sessions``) from the last session of
   the year before ``first_year`` through Dec 31 of ``last_year``; per fund a random walk of daily
   log returns N(0.03 %, 1.2 %) from a start drawn log-uniform in [$5 M, $400 M], in cents; blank
-  before the last session on or before the fund's effective date (as ``templates.builder``).
+  before the last session on or before the fund's effective date (as ``templates.sample``).
 * Plan: the default plan's Schedules A/B, fund names, plan events and settings
-  (``templates.builder._plan_tables``) plus a board continuance approval for every plan term
-  (``templates.builder._continuance_dates``), so the plan never lapses.  ``fund_copies=k`` adds
+  (``templates.sample._plan_tables``) plus a board continuance approval for every plan term
+  (``templates.sample._continuance_dates``), so the plan never lapses.  ``fund_copies=k`` adds
   k-1 derived copies of every fund (``"<fund> 2"`` ...) to Schedules A and B and to the NAV, to
   scale the data by fund columns.
 * Providers: ``n_providers`` providers of the four agreement types, most at 0.25 %, some at
@@ -24,7 +24,6 @@ Data:
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import zipfile
@@ -36,10 +35,10 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from fee_core.contract import TABLES, headers_of
-from fee_core.nyse import sessions
+from fee_core.calendar import sessions
+from fee_core.contract import TABLES, Settings, headers_of
 from fee_core.plan import default_plan
-from templates.builder import _first_index  # the template's rule: last row on or before
+from templates.sample import _first_index  # the template's rule: last row on or before
 
 EPOCH_1900 = date(1899, 12, 30)
 KINDS = ("Service", "Third Party", "Variable Contract", "Bank Trust")
@@ -84,7 +83,7 @@ def _copy_name(fund: str, k: int) -> str:
 def plan_tables(first_year: int, last_year: int, fund_copies: int = 1) -> tuple[dict, list[dict]]:
     """(row tables of Settings, ScheduleA, ScheduleB, FundNames, PlanEvents; Schedule A funds
     with their accrual start) for the default plan with approvals for every term."""
-    from templates.builder import SAMPLE_NOTE, _continuance_dates, _plan_tables
+    from templates.sample import SAMPLE_NOTE, _continuance_dates, _plan_tables
     plan = default_plan()
     t = _plan_tables(first_year, plan)
     for row in t["Settings"]:
@@ -92,13 +91,13 @@ def plan_tables(first_year: int, last_year: int, fund_copies: int = 1) -> tuple[
             row["Value"] = date(last_year, 12, 31)
     approvals = set()
     for y in range(first_year, last_year + 1):
-        approvals.update(_continuance_dates(y, plan["initial_term_end"], plan["agreement_date"]))
+        approvals.update(_continuance_dates(y, Settings().initial_term_end, plan["agreement_date"]))
     for d in sorted(approvals):
         t["PlanEvents"].append({"Date": d, "Event": "Continuance Approved", "Fund": None,
                                 "Notes": SAMPLE_NOTE})
     t["PlanEvents"].sort(key=lambda r: r["Date"])
     # Schedule B effective date per canonical fund (for the accrual start of each fund)
-    from fee_core.names import NameResolver  # noqa: F401  (only to be sure the module exists)
+    from fee_core.parse.names import NameResolver  # noqa: F401  (only to be sure the module exists)
     b_eff = {}
     for r in plan["schedule_b"]:
         key = r["fund"].replace("INVESCO ", "")
@@ -152,7 +151,8 @@ def monthly_calendar_average(dates: list[date], values: list, year: int) -> dict
     v = np.array([np.nan if x is None else x for x in values], float)
     out = {}
     for m in range(1, 13):
-        days = np.arange(np.datetime64(date(year, m, 1)), np.datetime64(date(year, m, monthrange(year, m)[1])) + 1)
+        last = date(year, m, monthrange(year, m)[1])
+        days = np.arange(np.datetime64(date(year, m, 1)), np.datetime64(last) + 1)
         idx = np.searchsorted(d64, days, side="right") - 1
         if idx[0] < 0:
             continue
@@ -190,7 +190,7 @@ def make_tables(first_year: int = 2001, last_year: int = 2010, fund_copies: int 
         "Minimum Payment": mins,
     }, dict(TABLES["Providers"].columns))
     # provider assets: every provider x every fund x month of assets_year
-    pa = {h: [] for h in TABLES["ProviderAssets"].headers}
+    pa: dict[str, list] = {h: [] for h in TABLES["ProviderAssets"].headers}
     if n_providers and assets_year:
         shares = rng.uniform(0.5, 1.5, n_providers) * (0.8 / n_providers)
         months = [(date(assets_year, m, 1), date(assets_year, m, monthrange(assets_year, m)[1]))
@@ -199,7 +199,7 @@ def make_tables(first_year: int = 2001, last_year: int = 2010, fund_copies: int 
         for f in funds:
             avg = monthly_calendar_average(dates, nav[f["fund"]], assets_year)
             per_fund.append((f["fund"], avg))
-        # row order: period, provider, fund (as templates.builder sorts)
+        # row order: period, provider, fund (as templates.sample sorts)
         for m, (s, e) in enumerate(months, start=1):
             for i in range(n_providers):
                 noise = rng.uniform(0.92, 1.08, len(per_fund))
@@ -225,20 +225,22 @@ def fund_starts(fund_copies: int = 1) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- fast writer
+_SSML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
        '<Default Extension="xml" ContentType="application/xml"/>'
-       '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-       '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-       '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+       f'<Override PartName="/xl/workbook.xml" ContentType="{_SSML}.sheet.main+xml"/>'
+       f'<Override PartName="/xl/styles.xml" ContentType="{_SSML}.styles+xml"/>'
+       f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SSML}.sharedStrings+xml"/>'
        '{sheets}{tables}</Types>')
 _STYLES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
            '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
            '<numFmt numFmtId="165" formatCode="#,##0.00;[Red]-#,##0.00"/></numFmts>'
            '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-           '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+           '<fill><patternFill patternType="gray125"/></fill></fills>'
            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
            '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
@@ -300,7 +302,7 @@ def _sheet_xml(t: Table, sst: _Strings, out) -> str:
         kind = t.kinds.get(h, "text")
         style = _STYLE_OF.get(kind, 0)
         col = t.columns[h]
-        cells = [None] * len(col)
+        cells: list[str | None] = [None] * len(col)
         L = letters[j]
         for i, v in enumerate(col):
             if v is None:
@@ -320,7 +322,8 @@ def _sheet_xml(t: Table, sst: _Strings, out) -> str:
         encoders.append(cells)
     buf = []
     for i in range(t.n_rows):
-        buf.append(f'<row r="{i + 2}">' + "".join(c[i] for c in encoders if c[i] is not None) + "</row>")
+        row = [cell for c in encoders if (cell := c[i]) is not None]
+        buf.append(f'<row r="{i + 2}">' + "".join(row) + "</row>")
         if len(buf) >= 20000:
             out.write("".join(buf).encode("utf-8"))
             buf = []
@@ -380,7 +383,8 @@ def write_fast(path, tables: dict[str, Table], compresslevel: int = 1) -> None:
                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="'
                    'http://schemas.openxmlformats.org/package/2006/relationships">'
                    + "".join(f'<Relationship Id="rId{k}" Type="http://schemas.openxmlformats.org/'
-                             f'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{k}.xml"/>'
+                             'officeDocument/2006/relationships/worksheet" '
+                             f'Target="worksheets/sheet{k}.xml"/>'
                              for k, _ in sheets)
                    + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/'
                      'officeDocument/2006/relationships/styles" Target="styles.xml"/>'

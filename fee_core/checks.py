@@ -4,14 +4,12 @@ listed once in ``BOOK_CHECKS``.  Checks that need the daily grid take it as well
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 import numpy as np
 
-from . import arrays, nyse
+from . import calendar
 from .findings import Finding, Location, error, warning
-from .model import Book
-from .money import rate_units
+from .model import Book, RateRow
 from .rules import Grid, d64, to_date
 
 SEED = "seed plan"
@@ -51,12 +49,12 @@ def check_effective_dates(book: Book) -> list[Finding]:
     """Schedule A and Schedule B effective dates that differ (accrual starts at the later),
     funds without a Schedule B rate, and funds effective before the plan itself."""
     out = []
-    first_b: dict[str, object] = {}
+    first_b: dict[str, RateRow] = {}
     for r in book.rates:
         if r.fund not in first_b or r.effective < first_b[r.fund].effective:
             first_b[r.fund] = r
-    plan_eff = [e.date for e in book.events if e.event == "Plan Effective" and e.fund is None]
-    plan_eff = min(plan_eff) if plan_eff else None
+    effective = [e.date for e in book.events if e.event == "Plan Effective" and e.fund is None]
+    plan_eff = min(effective) if effective else None
     for f in book.funds:
         b = first_b.get(f.name)
         if b is None:
@@ -103,15 +101,15 @@ def check_nav_sessions(book: Book) -> list[Finding]:
     if len(nav.dates) == 0:
         return []
     first, last = to_date(nav.dates.min()), to_date(nav.dates.max())
-    lo, hi = nyse.calendar_range()
+    lo, hi = calendar.calendar_range()
     if first < lo or last > hi:
         return [warning("nav.calendar_range", Location(nav.sheet, nav.table, column="Date"),
                         f"NAV dates {first} to {last} reach outside the NYSE calendar known to "
                         f"this tool ({lo} to {hi}); sessions there are not checked.")]
-    sess = nyse.sessions(first, last)
-    have = arrays.unique(nav.dates)
-    missing = arrays.setdiff(sess, have)
-    extra = arrays.setdiff(have, sess)
+    sess = calendar.sessions(first, last)
+    have = np.unique(nav.dates)
+    missing = np.setdiff1d(sess, have)
+    extra = np.setdiff1d(have, sess)
     out = []
     for d in missing[:50]:
         out.append(error("nav.missing_session", Location(nav.sheet, nav.table, column="Date"),

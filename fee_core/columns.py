@@ -6,7 +6,7 @@ DataFrame for the callers that want one (the add-in, the report, the tests).
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -47,7 +47,7 @@ class Columns:
     def names(self) -> list[str]:
         return list(self._cols)
 
-    def take(self, index) -> "Columns":
+    def take(self, index) -> Columns:
         """The rows at ``index`` (integer positions or a boolean mask), in that order."""
         return Columns({k: v[index] for k, v in self._cols.items()})
 

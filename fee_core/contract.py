@@ -2,11 +2,16 @@
 
 One place names them; the reader, the parser, the template builder and the tests all use it.
 Column kinds: ``date``, ``rate`` (a fraction shown as percent), ``money`` (USD), ``text``.
-The NAV table is special: a ``Date`` column, then one money column per fund.
+The NAV table is special: a ``Date`` column, then one money column per fund.  The Settings
+table's rows are declared once, as the fields of ``Settings``; the output tables' columns (the CSV
+formats of SPEC §8) are here too.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,26 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
+# The optional GL Accounts table (SPEC §3, §6): the account names the payment run's journal
+# uses.  It is not in TABLES: a workbook without it is normal (the defaults below apply, with
+# no finding), and the template does not carry it.  ``Entry`` names one of the GL_ENTRIES
+# (the default account name), ``Account`` the name (or number) to use instead.
+GL_ACCOUNTS = TableSpec("GLAccounts", "GL Accounts", (("Entry", "text"), ("Account", "text")),
+                        ("Entry", "Account"), must_exist=False)
+
+# journal role -> default account name (SPEC §6); the GL Accounts table's Entry column names
+# the default account name
+GL_ENTRIES = {
+    "fund_expense": "12b-1 Fee Expense",              # the funds' daily accrual, debit
+    "fund_payable": "12b-1 Fees Payable",             # the funds' daily accrual, credit
+    "service_expense": "Service Fee Expense",         # the distributor, per provider and fund
+    "service_payable": "Service Fees Payable",
+    "receivable": "12b-1 Fees Receivable",            # the distributor, per fund
+    "service_revenue": "Service Fee Revenue",         # the service-fee part of the plan fee
+    "absc_revenue": "Asset-Based Sales Charge Revenue",  # the part the distributor keeps
+}
+
+
 def headers_of(name: str, rows) -> list[str]:
     """The headers of table ``name`` written from row dicts: the contract's columns in order,
     then any other key found in the rows, in order of appearance."""
@@ -101,19 +126,63 @@ DAY_COUNTS = ("Actual/Actual", "Actual/365")
 ROUNDINGS = ("Period", "Daily")
 PAYMENT_FREQUENCIES = ("Monthly", "Quarterly")
 
-# Settings: name -> (kind, default as text)
-SETTINGS = {
-    "Period Start": ("date", None),
-    "Period End": ("date", None),
-    "Day Count": ("choice", "Actual/Actual"),
-    "Rounding": ("choice", "Period"),
-    "Service Fee Cap": ("rate", "0.0025"),
-    "Asset-Based Sales Charge Cap": ("rate", "0.0075"),
-    "Payment Frequency": ("choice", "Monthly"),
-    "Initial Term End": ("date", "2001-05-30"),
+
+# --------------------------------------------------------------------------- settings
+def _setting(label: str, kind: str, default: Any, choices: tuple[str, ...] = ()) -> Any:
+    """A Settings field: its row label in the Settings table, its kind (date, rate, choice),
+    its default (SPEC §3) and, for a choice, the allowed values."""
+    return field(default=default, metadata={"label": label, "kind": kind, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The Settings table (SPEC §3), typed, with the spec's defaults.  The one declaration of
+    the settings: ``SETTINGS`` (label -> ``SettingSpec``) and every reader and writer of the
+    table are derived from these fields."""
+
+    period_start: date | None = _setting("Period Start", "date", None)
+    period_end: date | None = _setting("Period End", "date", None)
+    day_count: str = _setting("Day Count", "choice", "Actual/Actual", DAY_COUNTS)
+    rounding: str = _setting("Rounding", "choice", "Period", ROUNDINGS)
+    service_fee_cap: Decimal = _setting("Service Fee Cap", "rate", Decimal("0.0025"))
+    absc_cap: Decimal = _setting("Asset-Based Sales Charge Cap", "rate", Decimal("0.0075"))
+    payment_frequency: str = _setting("Payment Frequency", "choice", "Monthly",
+                                      PAYMENT_FREQUENCIES)
+    initial_term_end: date = _setting("Initial Term End", "date", date(2001, 5, 30))
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One setting as the Settings table holds it: label, ``Settings`` attribute, kind,
+    default, choices."""
+
+    label: str
+    attr: str
+    kind: str
+    default: Any
+    choices: tuple[str, ...]
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    f.metadata["label"]: SettingSpec(f.metadata["label"], f.name, f.metadata["kind"], f.default,
+                                     f.metadata["choices"])
+    for f in fields(Settings)
 }
-SETTING_CHOICES = {
-    "Day Count": DAY_COUNTS,
-    "Rounding": ROUNDINGS,
-    "Payment Frequency": PAYMENT_FREQUENCIES,
-}
+
+
+# --------------------------------------------------------------------------- outputs (SPEC §8)
+ACCRUAL_COLUMNS = ("fund", "period_start", "period_end", "days", "average_daily_net_assets",
+                   "plan_fee", "service_fees", "asset_based_sales_charge")
+PAYOUT_COLUMNS = ("provider_id", "fund", "period_start", "period_end", "average_net_assets",
+                  "rate", "capped", "service_fee")
+PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", "carried_in",
+                   "payable", "carried_out")
+CHECK_COLUMNS = ("severity", "code", "location", "message")
+# the output periods a user asks for (SPEC §8 `--by`, the add-in's `by`): calendar months,
+# calendar quarters, or the whole period asked for (the engine also knows calendar years, for
+# the board report's trend; a user would read "year" as the plan year)
+OUTPUT_PERIODS = ("month", "quarter", "period")
+REMITTANCE_COLUMNS = ("provider_id", "provider_name", "agreement_type", "period_start",
+                      "period_end", "service_fees", "carried_in", "payable", "carried_out",
+                      "reference")
+JOURNAL_COLUMNS = ("date", "entity", "fund", "provider_id", "account", "debit", "credit", "memo")

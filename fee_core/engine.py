@@ -1,30 +1,32 @@
 """The pipeline: read -> parse -> check -> compute.  ``load`` gives a Book and findings;
-``run`` gives a Result with the output tables and every finding.  A stage that crashes is
-caught and becomes an ``internal.error`` finding, never a traceback for the user."""
+``run`` gives a Result with the output tables and every finding; ``run_payouts`` computes
+payouts and payments only (they need the rate in force, never net assets).  A stage that
+crashes is caught and becomes an ``internal.error`` finding, never a traceback for the user.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
-from . import arrays, compute as C
-from .columns import Columns
 from .checks import BOOK_CHECKS, GRID_CHECKS
+from .columns import Columns
+from .compute.accruals import plan_fees
+from .compute.payments import payments
+from .compute.periods import periods
+from .compute.service import ServiceFees, service_fees
+from .compute.split import split_findings
+from .contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from .findings import Finding, Location, error, has_errors, sort_findings
 from .model import Book
 from .money import cents_column, cents_to_decimal, fmt_rate, rate_units
 from .parse import parse_book
-from .raw import RawBook
+from .read import RawBook, read_workbook
 from .rules import Grid, build_grid
-
-ACCRUAL_COLUMNS = ("fund", "period_start", "period_end", "days", "average_daily_net_assets",
-                   "plan_fee", "service_fees", "asset_based_sales_charge")
-PAYOUT_COLUMNS = ("provider_id", "fund", "period_start", "period_end", "average_net_assets",
-                  "rate", "capped", "service_fee")
-PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", "carried_in",
-                   "payable", "carried_out")
-CHECK_COLUMNS = ("severity", "code", "location", "message")
 
 
 def _log():
@@ -37,7 +39,8 @@ def _log():
     return log
 
 
-def _guard(stage: str, fn, *args, findings: list[Finding], default=None):
+def _guard(stage: str, fn: Callable[..., Any], *args, findings: list[Finding], default=None):
+    """``fn(*args)``; a crash becomes an ``internal.error`` finding and ``default``."""
     try:
         return fn(*args)
     except Exception as exc:  # a crashing stage becomes a finding (beancount style)
@@ -48,20 +51,16 @@ def _guard(stage: str, fn, *args, findings: list[Finding], default=None):
         return default
 
 
-def read(path) -> tuple[RawBook, list[Finding]]:
-    from .xlsx_read import read_workbook
-    return read_workbook(path)
-
-
 def load(path) -> tuple[Book | None, list[Finding]]:
     """Read, parse and check a workbook: (Book or None if unreadable, findings)."""
-    raw, findings = read(path)
+    raw, findings = read_workbook(path)
     if not raw.tables and has_errors(findings):
         return None, findings
     return load_raw(raw, findings)
 
 
 def load_raw(raw: RawBook, findings: list[Finding] | None = None) -> tuple[Book | None, list[Finding]]:
+    """Parse and check tables already read: (Book or None, findings)."""
     findings = list(findings or [])
     parsed = _guard("parsing the workbook", parse_book, raw, findings=findings)
     if parsed is None:
@@ -73,25 +72,24 @@ def load_raw(raw: RawBook, findings: list[Finding] | None = None) -> tuple[Book 
     return book, findings
 
 
-TABLE_NAMES = ("accruals", "payouts", "payments", "provider_kind_fees")
-
-
+@dataclass
 class Result:
-    """What ``run`` computed.  ``tables`` holds the output tables as ``Columns`` (the CSV
-    columns; money as Decimal, dates as datetime.date), empty when the data has errors.
-    ``accruals``, ``payouts``, ``payments`` and ``provider_kind_fees`` give them as pandas
-    DataFrames (made on first use), or None when the data has errors."""
+    """What ``run`` (or ``run_payouts``) computed over [start, end] by ``by``.
 
-    def __init__(self, book: Book, start: date | None, end: date | None, by: str,
-                 findings: list[Finding]):
-        self.book = book
-        self.start = start
-        self.end = end
-        self.by = by
-        self.findings = findings
-        self.grid: Grid | None = None
-        self.tables: dict[str, Columns] = {}
-        self._frames: dict = {}
+    book: the Book (None when the workbook could not be read); findings: every finding;
+    grid: the daily grid (None when none was built); tables: the output tables as ``Columns``
+    by name (``accruals``, ``payouts``, ``payments``, ``provider_kind_fees``; money as Decimal,
+    dates as datetime.date), empty when the data has errors.  The properties of the same names
+    give them as pandas DataFrames (made on first use), or None."""
+
+    book: Book | None
+    start: date | None
+    end: date | None
+    by: str
+    findings: list[Finding]
+    grid: Grid | None = None
+    tables: dict[str, Columns] = field(default_factory=dict)
+    _frames: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def _frame(self, name: str):
         if name not in self.tables:
@@ -100,10 +98,11 @@ class Result:
             self._frames[name] = self.tables[name].to_frame()
         return self._frames[name]
 
-    accruals = property(lambda self: self._frame("accruals"))
-    payouts = property(lambda self: self._frame("payouts"))
-    payments = property(lambda self: self._frame("payments"))
-    provider_kind_fees = property(lambda self: self._frame("provider_kind_fees"))
+    accruals = property(lambda self: self._frame("accruals"), doc="accruals.csv as a DataFrame")
+    payouts = property(lambda self: self._frame("payouts"), doc="payouts.csv as a DataFrame")
+    payments = property(lambda self: self._frame("payments"), doc="payments.csv as a DataFrame")
+    provider_kind_fees = property(lambda self: self._frame("provider_kind_fees"),
+                                  doc="service fees by provider kind, fund and period")
 
     @property
     def ok(self) -> bool:
@@ -118,12 +117,10 @@ class Result:
         """The findings as a DataFrame with the checks.csv columns."""
         return self.checks().to_frame()
 
-    def __repr__(self) -> str:
-        return (f"Result({self.start} to {self.end} by {self.by}, {len(self.findings)} findings, "
-                f"tables: {', '.join(self.tables) or 'none'})")
 
-
-def period_of(book: Book, start: date | None, end: date | None) -> tuple[date | None, date | None, list[Finding]]:
+def period_of(book: Book, start: date | None, end: date | None
+              ) -> tuple[date | None, date | None, list[Finding]]:
+    """The period to compute: ``start``/``end``, else the Settings period."""
     s = start or book.settings.period_start
     e = end or book.settings.period_end
     out = []
@@ -140,46 +137,64 @@ def period_of(book: Book, start: date | None, end: date | None) -> tuple[date | 
     return s, e, out
 
 
-def run(book: Book, findings: list[Finding], start: date | None = None, end: date | None = None,
-        by: str = "month", need_nav: bool = True) -> Result:
-    """Compute accruals, payouts and payments over [start, end] (default: the Settings
-    period) by ``by`` (month, quarter, year, period); payments by the Settings Payment
-    Frequency.  Findings of the grid and of the split are added.  With ``need_nav=False``
-    only payouts and payments are computed (SPEC §4 rules 4, 5, 7 need the rate in force,
-    never net assets), no NAV finding is made and ``accruals`` stays None."""
+def _grid(book: Book, findings: list[Finding], start, end, by: str, need_nav: bool
+          ) -> tuple[Result, Grid | None]:
+    """The Result shell and the daily grid over the period (None when there is none)."""
     findings = list(findings)
     s, e, f0 = period_of(book, start, end)
     findings += f0
     res = Result(book, s, e, by, findings)
-    if s is None:
-        return res
-    built = _guard("building the daily grid", build_grid, book, s, e, need_nav, findings=findings)
+    if s is None or e is None:
+        return res, None
+    built = _guard("building the daily grid", build_grid, book, s, e, need_nav,
+                   findings=res.findings)
     if built is None:
-        return res
+        return res, None
     grid, f1 = built
-    findings += f1
+    res.findings += f1
     res.grid = grid
-    if need_nav:
-        for check in GRID_CHECKS:
-            findings += _guard(check.__name__, check, book, grid, findings=findings, default=[]) or []
-        tables = _guard("computing fees", _tables, book, grid, s, e, by, findings=findings)
-    else:
-        tables = _guard("computing payouts", lambda *a: (None, *_payout_tables(*a)[:3], []),
-                        book, grid, s, e, by, findings=findings)
-    if tables is not None:
-        *out, f2 = tables
-        findings += f2
-        res.tables = {name: t for name, t in zip(TABLE_NAMES, out) if t is not None}
-    res.findings = findings
-    if has_errors(findings):
-        res.tables = {}
+    return res, grid
+
+
+def _finish(res: Result, tables: dict[str, Columns] | None) -> Result:
+    """Keep the tables only when no finding is an error."""
+    res.tables = {} if tables is None or has_errors(res.findings) else tables
     return res
+
+
+def run(book: Book, findings: list[Finding], start: date | None = None, end: date | None = None,
+        by: str = "month") -> Result:
+    """Accruals, payouts and payments over [start, end] (default: the Settings period) by
+    ``by`` (month, quarter, year, period); payments by the Settings Payment Frequency.  The
+    findings of the grid, of the grid checks and of the split are added."""
+    res, grid = _grid(book, findings, start, end, by, need_nav=True)
+    if grid is None or res.start is None or res.end is None:
+        return _finish(res, None)
+    for check in GRID_CHECKS:
+        res.findings += _guard(check.__name__, check, book, grid, findings=res.findings,
+                               default=[]) or []
+    built = _guard("computing fees", _all_tables, book, grid, res.start, res.end, by,
+                   findings=res.findings)
+    if built is None:
+        return _finish(res, None)
+    tables, split = built
+    res.findings += split
+    return _finish(res, tables)
 
 
 def run_payouts(book: Book, findings: list[Finding], start: date | None = None,
                 end: date | None = None, by: str = "month") -> Result:
-    """Payouts and payments only: ``run(..., need_nav=False)``."""
-    return run(book, findings, start, end, by, need_nav=False)
+    """Payouts and payments only (SPEC §4 rules 4, 5, 7 need the rate in force, never net
+    assets): no NAV finding is made and there is no ``accruals`` table."""
+    res, grid = _grid(book, findings, start, end, by, need_nav=False)
+    if grid is None or res.start is None or res.end is None:
+        return _finish(res, None)
+    built = _guard("computing payouts", _payout_tables, book, grid, res.start, res.end, by,
+                   findings=res.findings)
+    if built is None:
+        return _finish(res, None)
+    tables, _ = built
+    return _finish(res, tables)
 
 
 def _period_bounds(pers) -> tuple[np.ndarray, np.ndarray]:
@@ -187,11 +202,13 @@ def _period_bounds(pers) -> tuple[np.ndarray, np.ndarray]:
     return np.array([a for a, _ in pers], object), np.array([b for _, b in pers], object)
 
 
-def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
-    """(payouts, payments, service fees by provider kind, ServiceFees) for periods ``by``."""
+def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str
+                   ) -> tuple[dict[str, Columns], ServiceFees]:
+    """payouts, payments and service fees by provider kind for periods ``by``, and the
+    ServiceFees they came from."""
     st = book.settings
-    pers = C.periods(s, e, by)
-    svc = C.service_fees(grid, book, pers, st.rounding)
+    pers = periods(s, e, by)
+    svc = service_fees(grid, book, pers, st.rounding)
     provs = book.providers
     ids = np.array([p.id for p in provs], object)
     funds = np.array(grid.funds, object)
@@ -200,7 +217,7 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     id_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
     order = np.lexsort((svc.period, svc.fund, id_rank[svc.provider])) if len(svc.fee) else \
         np.zeros(0, np.int64)
-    rates = {int(r): Decimal(fmt_rate(int(r))) for r in arrays.unique(svc.rate)}
+    rates = {int(r): Decimal(fmt_rate(int(r))) for r in np.unique(svc.rate)}
     pay = Columns({
         "provider_id": ids[svc.provider[order]],
         "fund": funds[svc.fund[order]],
@@ -220,9 +237,9 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
     })
     # payments by the payment frequency
     pay_by = "month" if st.payment_frequency == "Monthly" else "quarter"
-    ppers = C.periods(s, e, pay_by)
-    psvc = svc if ppers == pers else C.service_fees(grid, book, ppers, st.rounding)
-    prow = C.payments(book, psvc, ppers)
+    ppers = periods(s, e, pay_by)
+    psvc = svc if ppers == pers else service_fees(grid, book, ppers, st.rounding)
+    prow = payments(book, psvc, ppers)
     # rows in order: provider ID (text), then period (payments() gives them by provider)
     prow.sort(key=lambda r: (int(id_rank[r[0]]), r[1]))
     pmt = Columns({
@@ -234,22 +251,23 @@ def _payout_tables(book: Book, grid: Grid, s: date, e: date, by: str):
         "payable": [cents_to_decimal(r[4]) for r in prow],
         "carried_out": [cents_to_decimal(r[5]) for r in prow],
     }, PAYMENT_COLUMNS)
-    return pay, pmt, kinds, svc
+    return {"payouts": pay, "payments": pmt, "provider_kind_fees": kinds}, svc
 
 
-def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
+def _all_tables(book: Book, grid: Grid, s: date, e: date, by: str
+                ) -> tuple[dict[str, Columns], list[Finding]]:
+    """Every output table, and the split findings (SPEC §4 rule 6)."""
     st = book.settings
-    pers = C.periods(s, e, by)
-    fees = C.plan_fees(grid, pers, st.rounding, rate_units(st.absc_cap))
-    pay, pmt, kinds, svc = _payout_tables(book, grid, s, e, by)
-    F, n_p = len(grid.funds), len(pers)
-    svc_fp = np.zeros(F * n_p, np.int64)
+    pers = periods(s, e, by)
+    fees = plan_fees(grid, pers, st.rounding, rate_units(st.absc_cap))
+    tables, svc = _payout_tables(book, grid, s, e, by)
+    n_funds, n_p = len(grid.funds), len(pers)
+    svc_fp = np.zeros(n_funds * n_p, np.int64)
     np.add.at(svc_fp, svc.fund * n_p + svc.period, svc.fee)
     svc_rows = svc_fp[fees.fund * n_p + fees.period]
-    findings = C.split_findings(book, grid, pers, fees, svc_rows)
+    findings = split_findings(book, grid, pers, fees, svc_rows)
     p_start, p_end = _period_bounds(pers)
-    # service fees on funds/periods where the fund is not in the plan cannot happen (rate 0)
-    acc = Columns({
+    tables["accruals"] = Columns({
         "fund": np.array(grid.funds, object)[fees.fund],
         "period_start": p_start[fees.period],
         "period_end": p_end[fees.period],
@@ -259,13 +277,13 @@ def _tables(book: Book, grid: Grid, s: date, e: date, by: str):
         "service_fees": cents_column(svc_rows),
         "asset_based_sales_charge": cents_column(fees.fee - svc_rows),
     }, ACCRUAL_COLUMNS)
-    return acc, pay, pmt, kinds, findings
+    return tables, findings
 
 
-def compute_file(path, start=None, end=None, by="month") -> Result:
+def compute_file(path, start: date | None = None, end: date | None = None,
+                 by: str = "month") -> Result:
     """Read, check and compute a workbook file in one call."""
     book, findings = load(path)
     if book is None:
-        from .model import Book as _B  # noqa: F401
-        return Result(None, start, end, by, findings)  # type: ignore[arg-type]
+        return Result(None, start, end, by, findings)
     return run(book, findings, start, end, by)

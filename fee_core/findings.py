@@ -6,8 +6,9 @@ bad arguments raise; bad *data* becomes findings.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -64,10 +65,14 @@ class Location:
 
 
 def quote_sheet(name: str) -> str:
-    """A sheet name as Excel writes it in a reference ('Schedule A' is quoted)."""
-    if name.replace("_", "").isalnum():
+    """A sheet name as a reference writes it (``NAV!B2``, ``'Schedule A'!B2``): quoted unless
+    it is a plain word that cannot be read as a cell address (``A1``, ``R1C1``)."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not _CELL_LIKE.fullmatch(name):
         return name
     return "'" + name.replace("'", "''") + "'"
+
+
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*|[Rr]\d*|[Cc]\d*", re.ASCII)
 
 
 @dataclass(frozen=True)

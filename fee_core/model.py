@@ -14,24 +14,11 @@ from decimal import Decimal
 import numpy as np
 
 from .columns import Columns  # noqa: F401  (annotation)
+from .contract import GL_ENTRIES, Settings
 from .findings import Location
 
 AMOUNT_SCALE = 10_000          # net-asset units per dollar (hundredths of a cent)
 RATE_SCALE = 100_000_000       # rate units per 1.0 (0.0045 -> 450,000)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The Settings table (SPEC §3), typed, with the spec's defaults."""
-
-    period_start: date | None = None
-    period_end: date | None = None
-    day_count: str = "Actual/Actual"
-    rounding: str = "Period"
-    service_fee_cap: Decimal = Decimal("0.0025")
-    absc_cap: Decimal = Decimal("0.0075")
-    payment_frequency: str = "Monthly"
-    initial_term_end: date = date(2001, 5, 30)
 
 
 @dataclass(frozen=True)
@@ -109,13 +96,9 @@ class Nav:
     present: np.ndarray
     rows: np.ndarray
     columns: tuple[tuple[str, str], ...]   # per fund: (column letter, header as written)
+    invalid: np.ndarray
     sheet: str = "NAV"
     table: str = "NAV"
-    invalid: np.ndarray | None = None
-
-    def __post_init__(self):
-        if self.invalid is None:
-            object.__setattr__(self, "invalid", np.zeros(self.present.shape, bool))
 
     def location(self, i: int | None, j: int | None) -> Location:
         if i is None or j is None:
@@ -126,12 +109,9 @@ class Nav:
         return Location(self.sheet, self.table, row, header, f"{letter}{row}")
 
     @staticmethod
-    def empty() -> "Nav":
+    def empty() -> Nav:
         return Nav(np.array([], dtype="datetime64[D]"), (), np.zeros((0, 0), np.int64),
-                   np.zeros((0, 0), bool), np.array([], np.int64), ())
-
-
-PROVIDER_ASSET_COLUMNS = ("start", "end", "provider", "fund", "assets", "row", "pidx", "fidx")
+                   np.zeros((0, 0), bool), np.array([], np.int64), (), np.zeros((0, 0), bool))
 
 
 @dataclass(frozen=True)
@@ -148,11 +128,13 @@ class Book:
     events: tuple[PlanEvent, ...]
     nav: Nav
     providers: tuple[Provider, ...]
-    provider_assets: "Columns"
-    expenses: "Columns"
+    provider_assets: Columns
+    expenses: Columns
     source: str = ""
     sheets: dict = field(default_factory=dict, compare=False)   # table name -> sheet name
     letters: dict = field(default_factory=dict, compare=False)  # table -> header -> column letter
+    # journal role -> account name (the optional GL Accounts table, else contract.GL_ENTRIES)
+    gl_accounts: dict = field(default_factory=lambda: dict(GL_ENTRIES), compare=False)
 
     def loc(self, table: str, row: int | None = None, header: str | None = None) -> Location:
         """The location of a cell (or row, or table) of an input table, by Excel row."""

@@ -95,18 +95,6 @@ def cents_column(cents) -> list[Decimal]:
     return [Decimal(c).scaleb(-2) for c in np.asarray(cents, np.int64).tolist()]
 
 
-def units_to_cents(units_sum: int, count: int) -> int:
-    """Mean of ``count`` amounts whose sum is ``units_sum`` (AMOUNT_SCALE units), in cents."""
-    return div_half_up(int(units_sum), int(count) * (AMOUNT_SCALE // 100))
-
-
-def fmt_money(c: int) -> str:
-    """Cents -> '1234.56' (exactly 2 decimals, no thousands separator)."""
-    sign = "-" if c < 0 else ""
-    c = abs(int(c))
-    return f"{sign}{c // 100}.{c % 100:02d}"
-
-
 def rate_units(rate: Decimal) -> int:
     """A rate as a Decimal fraction -> integer RATE_SCALE units (exact, else rounded half up)."""
     return int((rate * RATE_SCALE).to_integral_value(ROUND_HALF_UP))

@@ -11,8 +11,6 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-SCHEDULE_A = "ScheduleA"
-
 
 def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
@@ -26,14 +24,13 @@ def _raw() -> str:
 def default_plan() -> dict:
     """The default plan as plain data (a fresh copy each call).
 
-    Keys: title, source, distributor, agreement_date (date), initial_term_end (date),
-    schedule_a (company, fund, effective, notes), schedule_b (fund, rate Decimal, effective,
-    end, notes), fund_names (former, fund, changed_on, source), plan_events (date, event,
-    fund, notes), settings (Setting -> text value).
+    Keys: title, source, distributor, agreement_date (date), schedule_a (company, fund,
+    effective, notes), schedule_b (fund, rate Decimal, effective, end, notes), fund_names
+    (former, fund, changed_on, source), plan_events (date, event, fund, notes).  The plan's
+    settings are the ``contract.Settings`` defaults.
     """
     plan = json.loads(_raw())
     plan["agreement_date"] = _d(plan["agreement_date"])
-    plan["initial_term_end"] = _d(plan["initial_term_end"])
     for row in plan["schedule_a"]:
         row["effective"] = _d(row["effective"])
     for row in plan["schedule_b"]:

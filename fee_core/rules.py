@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from . import arrays
 from .findings import Finding, Location, error, warning
 from .model import Book, Settings
 from .money import rate_units
@@ -266,7 +265,7 @@ def build_grid(book: Book, start: date, end: date, need_nav: bool = True) -> tup
         have = nav.present[used, j] | nav.invalid[used, j]   # invalid cells are reported already
         if not have.all():
             bad_days = days[ok_rows][~have]
-            bad_rows = arrays.unique(used[~have])
+            bad_rows = np.unique(used[~have])
             for r in bad_rows[:20]:
                 first_day = to_date(bad_days[np.argmax(used[~have] == r)])
                 findings.append(error("nav.blank", nav.location(int(r), j),

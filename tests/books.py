@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
-
 from fee_core.contract import TABLES, headers_of
-from fee_core.raw import RawBook, RawTable
-from templates.book import write_input_workbook
+from fee_core.read.raw import RawBook, RawTable
+from fee_core.write.inputs import write_input_workbook
 
 PLAN_EFFECTIVE = date(2000, 11, 30)
 
 
 def sessions(start: date, end: date) -> list[date]:
-    from fee_core.nyse import sessions as s
+    from fee_core.calendar import sessions as s
     return [d.astype(object) for d in s(start, end)]
 
 
@@ -59,11 +57,15 @@ def raw_book(tables: dict, date1904: bool = False, path: str = "memory.xlsx") ->
         headers = headers_of(name, rows)
         cols = {h: [r.get(h) for r in rows] for h in headers}
         out[name] = RawTable(name, spec.sheet, "", tuple(headers), 1, 1,
-                             {h: [None if v is None else (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
-                                  for v in col] for h, col in cols.items()})
+                             {h: [_cell(v) for v in col] for h, col in cols.items()})
     return RawBook(path, out, date1904, tuple(TABLES[n].sheet for n in tables))
 
 
 def write(path, tables, **kw):
     write_input_workbook(path, tables, **kw)
     return path
+
+
+def _cell(v):
+    """A value as the reader gives it: ints as floats (Excel numbers), the rest as is."""
+    return float(v) if isinstance(v, int) and not isinstance(v, bool) else v

@@ -71,7 +71,7 @@ def start(job):
             return proc, ctx
         except NoConnectException:
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"soffice did not start (exit code {proc.poll()})")
+                raise RuntimeError(f"soffice did not start (exit code {proc.poll()})") from None
             time.sleep(0.1)
 
 

@@ -10,6 +10,9 @@ driver starts is shut down before it returns.
     office = CalcOffice.create(tmp_root, oxt)          # fresh profile, extension installed
     res = office.run([{"do": "open", "path": book}, {"do": "calculate"}, {"do": "cells"}])
 
+``calc_proof(src, dst)`` writes a copy of a workbook whose text comparisons against the spilled
+tables work in LibreOffice 7.4 (see its comment).
+
 ``user_venv(root)`` makes the environment a user would make for the extension: a venv from
 LibreOffice's Python (``/usr/bin/python3`` on Debian) with this project pip-installed into it.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import subprocess
@@ -32,13 +36,66 @@ LO_PYTHONS = ("/usr/lib/libreoffice/program/python", "/usr/bin/python3")
 UNOPKG = ("unopkg", "/usr/lib/libreoffice/program/unopkg")
 XLSX = "Calc MS Excel 2007 XML"
 ODS = "calc8"
-FIRST_RUN_OFF = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Recovery/AutoSave"><prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
+_ITEM = ('<item oor:path="/org.openoffice.Office.{}"><prop oor:name="{}" oor:op="fuse">'
+         '<value>false</value></prop></item>')
+FIRST_RUN_OFF = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items '
+    'xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+    + "\n".join(_ITEM.format(path, prop) for path, prop in (
+        ("Common/Misc", "FirstRun"), ("Common/Misc", "ShowTipOfTheDay"),
+        ("Recovery/AutoSave", "Enabled")))
+    + "\n</oor:items>\n")
+
+
+# LibreOffice 7.4 keeps the texts of an add-in's array result out of the document's string pool,
+# and compares texts by pool identity: `=A5="severity"`, MATCH, VLOOKUP, COUNTIF and EXACT all
+# miss a text of a FEE_ table (Summary!G, the guarded totals' header checks, Checks' counts show
+# #N/A or 0).  Taking the text again (`A5&""`) gives a pooled one.  `calc_proof` makes those
+# formulas of the template so (fee_core/write/addin_sheets.py is asked to write them that way;
+# the formulas mean the same in Excel).
+FEE_CALL = re.compile(r"\bFEE_[A-Z_]+\(", re.IGNORECASE)
+TEXT_TEST = re.compile(r'(\$?[A-Z]+\$?\d+)<>"')
+FUND_MATCH = re.compile(r'(\(\$[A-Z]+\$\d+:INDEX\(\$[A-Z]+:\$[A-Z]+,3\+COUNTA\([^()]*\)\))=(\$A\d+)')
+
+
+def _countif_to_sumproduct(text: str) -> str:
+    """COUNTIF(range,"x") -> SUMPRODUCT(--(range&""="x")) (range may hold parentheses)."""
+    out, i = "", 0
+    while (j := text.find("COUNTIF(", i)) >= 0:
+        k, depth = j + len("COUNTIF("), 1
+        start = k
+        while depth:
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            k += 1
+        inner = text[start:k - 1]
+        rng, _, crit = inner.rpartition(",")
+        out += text[i:j] + f'SUMPRODUCT(--({rng}&""={crit}))'
+        i = k
+    return out + text[i:]
+
+
+def calc_proof(src: Path, dst: Path) -> int:
+    """A copy of the workbook whose text comparisons against the spilled tables take the text
+    again (``&""``); returns the number of formulas changed."""
+    import openpyxl
+    wb = openpyxl.load_workbook(src)
+    changed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                text = getattr(c.value, "text", c.value)
+                if not isinstance(text, str) or not text.startswith("=") or FEE_CALL.search(text):
+                    continue
+                new = _countif_to_sumproduct(FUND_MATCH.sub(r'\1&""=\2', TEXT_TEST.sub(r'\1&""<>"', text)))
+                if new != text:
+                    changed += 1
+                    if hasattr(c.value, "text"):
+                        c.value.text = new
+                    else:
+                        c.value = new
+    wb.save(dst)
+    return changed
 
 
 class OfficeError(RuntimeError):

@@ -48,8 +48,8 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pytest
 
@@ -58,15 +58,24 @@ DEFAULT_TIMEOUT = 180.0  # seconds per soffice invocation
 XLSX_FILTER = "Calc MS Excel 2007 XML"
 
 # Recalculation on file load: 0 = always, 1 = never, 2 = prompt (= never when headless).
-REGISTRY_MODIFICATIONS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="ShowTipOfTheDay" oor:op="fuse"><value>false</value></prop></item>
-<item oor:path="/org.openoffice.Office.Recovery/AutoSave"><prop oor:name="Enabled" oor:op="fuse"><value>false</value></prop></item>
-</oor:items>
-"""
+
+def _item(path: str, prop: str, value: str) -> str:
+    return (f'<item oor:path="{path}"><prop oor:name="{prop}" oor:op="fuse">'
+            f"<value>{value}</value></prop></item>")
+
+
+REGISTRY_MODIFICATIONS = "\n".join([
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">',
+    _item("/org.openoffice.Office.Calc/Formula/Load", "OOXMLRecalcMode", "0"),
+    _item("/org.openoffice.Office.Calc/Formula/Load", "ODFRecalcMode", "0"),
+    _item("/org.openoffice.Office.Common/Misc", "FirstRun", "false"),
+    _item("/org.openoffice.Office.Common/Misc", "ShowTipOfTheDay", "false"),
+    _item("/org.openoffice.Office.Recovery/AutoSave", "Enabled", "false"),
+    "</oor:items>",
+    "",
+])
 
 SOFFICE_CANDIDATES = (
     "soffice",

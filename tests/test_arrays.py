@@ -1,29 +1,11 @@
-"""fee_core.arrays (the engine's np.unique/np.setdiff1d without numpy.ma) against numpy."""
+"""fee_core.arrays.run_starts: where runs of equal key tuples begin."""
 import numpy as np
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fee_core import arrays
 
 ints = st.lists(st.integers(-5, 40), max_size=60).map(lambda v: np.array(v, np.int64))
-days = st.lists(st.integers(10_000, 10_060), max_size=60).map(
-    lambda v: np.array(v, np.int64).astype("datetime64[D]"))
-
-
-@given(ints)
-def test_unique_is_numpys(a):
-    assert np.array_equal(arrays.unique(a), np.unique(a))
-    assert arrays.unique(a).dtype == a.dtype
-
-
-@given(days, days)
-def test_setdiff_is_numpys(a, b):
-    got = arrays.setdiff(a, b)
-    assert np.array_equal(got, np.setdiff1d(a, b)) and got.dtype == a.dtype
-
-
-@given(ints, ints)
-def test_isin_sorted_is_numpys(a, b):
-    assert np.array_equal(arrays.isin_sorted(a, np.unique(b)), np.isin(a, b))
 
 
 @given(ints, ints)

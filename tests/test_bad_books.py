@@ -6,15 +6,14 @@ and that ``compute`` leaves no result file behind (only ``checks.csv``)."""
 from __future__ import annotations
 
 import hashlib
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import pytest
 
 from fee_core.cli import main
-from templates.book import write_input_workbook
+from fee_core.write.inputs import write_input_workbook
 from tests.books import base_tables, constant_nav
 
 FUND = "Balanced Fund"
@@ -30,7 +29,8 @@ def good_tables():
                        "End Date": None, "Minimum Payment": 0.0}]
     t["ProviderAssets"] = [{"Period Start": date(2001, m, 1), "Period End": e, "Provider ID": "D1",
                             "Fund": FUND, "Average Net Assets": 2_000_000.0}
-                           for m, e in ((1, date(2001, 1, 31)), (2, date(2001, 2, 28)), (3, date(2001, 3, 31)))]
+                           for m, e in ((1, date(2001, 1, 31)), (2, date(2001, 2, 28)),
+                                        (3, date(2001, 3, 31)))]
     t["Expenses"] = [{"Date": date(2001, 2, 1), "Fund": FUND, "Category": "Advertising", "Amount": 1200.0}]
     return t
 
@@ -132,15 +132,17 @@ CASES = [
          "nav.no_column", "NAV", "Telecommunications Fund"),
     Case("nav_too_large", lambda t: nav_row(t, date(2001, 1, 8)).update({FUND: 5e12}),
          "nav.too_large", "NAV!B7"),
-    Case("unknown_fund_name", lambda t: [r.update({"Telecomunications Fund": r.pop("Telecommunications Fund")})
-                                         for r in t["NAV"]],
+    Case("unknown_fund_name",
+         lambda t: [r.update({"Telecomunications Fund": r.pop("Telecommunications Fund")})
+                    for r in t["NAV"]],
          "name.unknown", "NAV", "Did you mean 'Telecommunications Fund'"),
     Case("unknown_provider", lambda t: t["ProviderAssets"][1].update({"Provider ID": "DI"}),
          "provider.unknown", "'Provider Assets'!C3", "Did you mean 'D1'"),
     Case("unknown_fund_in_provider_assets", lambda t: t["ProviderAssets"][0].update({"Fund": "Balanced Fnd"}),
          "name.unknown", "'Provider Assets'!D2", "Balanced Fund"),
     Case("overlapping_schedule_b", lambda t: t["ScheduleB"].append(
-        {"Fund": FUND, "Annual Rate": 0.0025, "Effective Date": date(2001, 2, 1), "End Date": None, "Notes": ""}),
+        {"Fund": FUND, "Annual Rate": 0.0025, "Effective Date": date(2001, 2, 1), "End Date": None,
+         "Notes": ""}),
         "schedule.overlap", "'Schedule B'!4:4"),
     Case("rate_beyond_limits", set_rate(0.015), "schedule.rate_limit", "'Schedule B'", "1.00%"),
     Case("rate_typed_as_percent", set_rate(45), "schedule.rate_limit", "'Schedule B'!B2"),
@@ -160,7 +162,8 @@ CASES = [
          "provider.bad_type", "Providers!C2"),
     Case("duplicate_provider", lambda t: t["Providers"].append(dict(t["Providers"][0])),
          "provider.duplicate_id", "Providers!A3"),
-    Case("overlapping_provider_assets", lambda t: t["ProviderAssets"][1].update({"Period Start": date(2001, 1, 20)}),
+    Case("overlapping_provider_assets",
+         lambda t: t["ProviderAssets"][1].update({"Period Start": date(2001, 1, 20)}),
          "provider_assets.overlap", "'Provider Assets'!A3"),
     Case("provider_assets_end_before_start",
          lambda t: t["ProviderAssets"][0].update({"Period End": date(2000, 12, 1)}),

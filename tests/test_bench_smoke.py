@@ -11,11 +11,19 @@ import numpy as np
 import pytest
 
 from bench import data as D
-from bench import run as R
-from fee_core.engine import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, load, run
-from fee_core.outputs import csv_text
-from templates.book import write_input_workbook
-from tests.naive_reference import compute_naive, csv_text as naive_csv
+from bench import docs, growth, udf
+from bench import engine as E
+from bench import main as M
+from bench.context import TINY
+from bench.timing import fmt_table, md_table
+from fee_core.contract import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
+from fee_core.engine import load, run
+from fee_core.write.csv import csv_text
+from fee_core.write.inputs import write_input_workbook
+from tests.naive_reference import compute_naive
+from tests.naive_reference import csv_text as naive_csv
+
+pytestmark = pytest.mark.bench
 
 
 @pytest.fixture(autouse=True)
@@ -61,42 +69,35 @@ def test_fast_paths_equal_exact_path(tmp_path):
         assert len(df) > 0
         assert csv_text(df, cols) == naive_csv(naive[name], cols), f"{name} differs"
     # the pieces the bench times alone agree with run()
-    R.S10, R.E10 = date(2009, 1, 1), date(2010, 12, 31)
-    try:
-        grid, fees = R.engine_accruals(book)
-        assert sorted(int(c) for c in fees.fee) == sorted(int(v * 100) for v in res.accruals["plan_fee"])
-        grid1, _ = R.engine_accruals(book, R.S1, R.E1)
-        sf, pm = R.engine_payouts(book, grid1)
-        paid = res.payouts[res.payouts["period_start"] >= date(2010, 1, 1)]
-        assert int(sf.fee.sum()) == int(sum(paid["service_fee"]) * 100)
-        # a provider subset is a consistent Book
-        sub = R.subset_book(book, 10)
-        sf10, _ = R.engine_payouts(sub, R.engine_accruals(sub, R.S1, R.E1)[0])
-        assert len(sf10.fee) == 10 * 19 * 12
-    finally:
-        R.S10, R.E10 = date(2001, 1, 1), date(2010, 12, 31)
+    s10, e10, s1, e1 = date(2009, 1, 1), date(2010, 12, 31), date(2010, 1, 1), date(2010, 12, 31)
+    grid, fees = E.engine_accruals(book, s10, e10)
+    assert sorted(int(c) for c in fees.fee) == sorted(int(v * 100) for v in res.accruals["plan_fee"])
+    grid1, _ = E.engine_accruals(book, s1, e1)
+    sf, pm = E.engine_payouts(book, grid1, s1, e1)
+    paid = res.payouts[res.payouts["period_start"] >= date(2010, 1, 1)]
+    assert int(sf.fee.sum()) == int(sum(paid["service_fee"]) * 100)
+    # a provider subset is a consistent Book
+    sub = E.subset_book(book, 10)
+    sf10, _ = E.engine_payouts(sub, E.engine_accruals(sub, s1, e1)[0], s1, e1)
+    assert len(sf10.fee) == 10 * 19 * 12
 
 
 def test_udf_measure_values_agree():
     tables = D.make_tables(first_year=2009, last_year=2010)
-    R.S10 = date(2009, 1, 1)
-    try:
-        u = R.udf_measure(tables["NAV"], 2)
-    finally:
-        R.S10 = date(2001, 1, 1)
-    if "value_period" in u:   # the add-in is importable: the cell equals fee_core.cells
-        assert Decimal(str(u["value_period"])) == Decimal(str(u["cells_value_period"]))
+    u = udf.udf_measure(tables["NAV"], date(2009, 1, 1), date(2010, 12, 31), 2)
+    assert Decimal(str(u["value_period"])) == Decimal(str(u["cells_value_period"]))
     assert u["cells_value_period"] > 0
 
 
 def test_bench_runs_tiny(tmp_path):
-    res = R.run(dict(R.TINY), use_lo=False, log=lambda s: None)
+    res = M.run(dict(TINY), use_lo=False, log=lambda s: None)
     assert res["accruals"]["engine_equals_naive"] is True
     assert res["payouts"]["rows"] == 100 * 19 * 12
-    main = R.table_rows(res)
-    growth = R.growth_rows(res)
-    assert main and growth
-    text = R.fmt_table(R.MAIN_HEADERS, main) + R.md_table(R.GROWTH_HEADERS, growth)
+    main = M.table_rows(res)
+    rows = growth.rows(res)
+    assert main and rows
+    text = fmt_table(M.MAIN_HEADERS, main) + md_table(growth.HEADERS, rows)
     assert "read_workbook" in text
-    R.write_docs(res, main, growth, tmp_path / "performance.md", None)
+    docs.write_docs(res, main, M.MAIN_HEADERS, rows, growth.HEADERS, tmp_path / "performance.md",
+                    None, [])
     assert "## Growth" in (tmp_path / "performance.md").read_text()

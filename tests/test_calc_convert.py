@@ -61,16 +61,23 @@ def test_worked_figures_in_both_date_systems(specs, null):
 
 
 def test_serial_is_counted_from_the_documents_null_date():
-    # the same number is a different day in the two date systems (1,462 days apart)
-    assert C.serial_to_datetime(36892.0, NULL_1900) == dt.datetime(2001, 1, 1)
-    assert C.serial_to_datetime(36892.0, NULL_1904) == dt.datetime(2005, 1, 2)
-    assert C.serial_to_datetime(35430.0, NULL_1904) == dt.datetime(2001, 1, 1)
-    # Calc's serials below 61 are real days (no fictitious 1900-02-29)
-    assert C.serial_to_datetime(60.0, NULL_1900) == dt.datetime(1900, 2, 28)
-    assert C.serial_to_datetime(36892.5, NULL_1900) == dt.datetime(2001, 1, 1, 12)
-    # not dates in Excel either: left for the function to refuse
-    for v in (0.0, -1.0, 0.5, "2001-01-01", 1e300):
-        assert C.serial_to_datetime(v, NULL_1900) == v
+    # the same number is a different day in the two date systems (1,462 days apart); the Excel
+    # functions get the Excel 1900-system serial of the day the document means
+    assert C.excel_serial(36892.0, NULL_1900) == 36892.0  # 2001-01-01
+    assert C.excel_serial(35430.0, NULL_1904) == 36892.0  # 2001-01-01 too
+    assert C.excel_serial(36892.0, NULL_1904) == 38354.0  # 2005-01-02
+    # Calc's serials below 61 are real days; Excel counts a 1900-02-29 that never was
+    assert C.excel_serial(60.0, NULL_1900) == 59.0  # 1900-02-28
+    assert C.excel_serial(2.0, NULL_1900) == 1.0  # 1900-01-01
+    assert C.excel_serial(61.0, NULL_1900) == 61.0  # 1900-03-01
+    # days Excel cannot show become 0 (no date), text stays text, a time of day stays a fraction:
+    # the Excel function refuses each as "not a date"
+    for v in (1.0, 0.0, -1.0, 0.5):
+        assert C.excel_serial(v, NULL_1900) == 0.0
+    assert C.excel_serial("2001-01-01", NULL_1900) == "2001-01-01"
+    assert C.excel_serial(36892.5, NULL_1900) == 36892.5
+    assert C.excel_serial(35430.5, NULL_1904) == 36892.5
+    assert C.excel_serial(1e300, NULL_1904) == 1e300
 
 
 def test_bad_arguments_give_the_excel_texts(specs):
@@ -190,11 +197,11 @@ def test_settings_dates_follow_the_null_date():
     header = ("Setting", "Value")
     cells = (header, ("Period Start", 35430.0), ("Day Count", "Actual/365"), ("Rate", 0.5))
     rows = C.table_rows("Settings", cells, NULL_1904)
-    assert rows[1] == ["Period Start", dt.datetime(2001, 1, 1)]
+    assert rows[1] == ["Period Start", 36892.0]
     assert rows[2] == ["Day Count", "Actual/365"] and rows[3] == ["Rate", 0.5]
     nav_cells = (("Date", "Fund A"), (36892.0, 5.0), ("", ""))
-    assert C.table_rows("NAV", nav_cells, NULL_1900) == \
-        [["Date", "Fund A"], [dt.datetime(2001, 1, 1), 5.0], [None, None]]
+    assert C.table_rows("NAV", nav_cells, NULL_1904) == \
+        [["Date", "Fund A"], [38354.0, 5.0], [None, None]]
 
 
 def test_a_fund_column_blank_until_the_fund_starts(specs):

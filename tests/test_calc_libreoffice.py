@@ -32,7 +32,15 @@ from addin.calc.functions import function_specs
 from fee_core.engine import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYOUT_COLUMNS, load, run
 from tests import naive_reference as N
 from tests import xlwings_standin as standin
-from tests.calc_office import ODS, XLSX, CalcOffice, build_oxt, lo_python, user_venv
+from tests.calc_office import (
+    ODS,
+    XLSX,
+    CalcOffice,
+    build_oxt,
+    calc_proof,
+    lo_python,
+    user_venv,
+)
 
 pytestmark = pytest.mark.libreoffice
 
@@ -74,6 +82,15 @@ def sample(tmp_path_factory):
     path = tmp_path_factory.mktemp("calc-sample") / "sample.xlsx"
     assert main(["template", str(path), "--sample"]) == 0
     return path
+
+
+@pytest.fixture(scope="session")
+def calc_sample(sample):
+    """The sample template with Calc-proof text comparisons (``tests.calc_office.calc_proof``:
+    LibreOffice 7.4 misses the texts of an add-in's array result in MATCH, COUNTIF, =)."""
+    dst = sample.with_name("sample-calc.xlsx")
+    assert calc_proof(sample, dst) >= 180  # the Summary's lookup rows, the totals, the counts
+    return dst
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +143,7 @@ def file_fee_formulas(path) -> dict:
         for row in ws.iter_rows():
             for c in row:
                 text = getattr(c.value, "text", c.value)
-                if isinstance(text, str) and (m := CALL.search(text)):
+                if isinstance(text, str) and text.startswith("=") and (m := CALL.search(text)):
                     out[(ws.title, c.coordinate)] = m.group(1).upper()
     return out
 
@@ -228,8 +245,11 @@ def expected_single(book: Book, sheet: str, function: str, formula: str) -> Deci
     """The naive figure for a single-figure FEE_ cell, from its own arguments."""
     a = [book.value(sheet, x) for x in args_of(formula)]
     a += [None] * (8 - len(a))
-    dec = lambda v: Decimal(repr(float(v)))
-    dc = lambda v: v or "Actual/Actual"
+    def dec(v):
+        return Decimal(repr(float(v)))
+
+    def dc(v):
+        return v or "Actual/Actual"
     if function == "FEE_DAILY":
         return N.day_fee(dec(a[0]), dec(a[1]), book.date(a[2]), dc(a[3]))
     if function == "FEE_ADNA":
@@ -293,9 +313,11 @@ def excel_table(book: Book, name: str) -> tuple:
     return tuple(tuple(v for v in row) for row in book.tables[name])
 
 
-def check_sheet_figures(path, dumped: dict, null: dt.date) -> dict:
+def check_sheet_figures(path, dumped: dict, null: dt.date, natives: bool = True) -> dict:
     """Assert every FEE_ cell of the workbook at ``path`` as Calc computed it (``dumped``: the
-    driver's ``cells`` result) against independent figures; returns counts for the caller."""
+    driver's ``cells`` result) against independent figures, and (``natives``) that the native
+    formulas around them -- lookups into the spilled tables, guarded totals, tie-outs -- show
+    no error and agree; returns counts for the caller."""
     cells, arrays = dumped["cells"], dumped["arrays"]
     book = Book(path, cells, null)
     found = fee_cells(cells)
@@ -304,15 +326,15 @@ def check_sheet_figures(path, dumped: dict, null: dt.date) -> dict:
     # every FEE_ formula of the file is in Calc, resolved, and computed without an error
     table_cells = {k for k in found if found[k][0] in TABLE_FUNCTIONS and k not in anchors}
     assert set(in_file) == set(found) - table_cells, "FEE_ formulas lost or added"
-    for key, (function, value, formula, err) in found.items():
+    for key, (_, value, formula, err) in found.items():
         assert "ORG.FEE12B1.CALC.FUNCTIONS." in formula.upper(), (key, formula)
         assert err == 0 and not (isinstance(value, str) and value.startswith("#")), (key, value)
     # the engine's monthly accruals, for the single-figure cells of whole months
     book_obj, findings = load(path)
     res = {by: run(book_obj, findings, by=by) for by in ("month",)}
     engine_month = {(r.fund, r.period_start): r for r in res["month"].accruals.itertuples()}
-    counts = {"single": 0, "engine": 0, "table_rows": 0, "tie_outs": 0}
-    for (sheet, addr), (function, value, formula, err) in sorted(found.items()):
+    counts = {"single": 0, "engine": 0, "table_rows": 0, "lookups": 0, "tie_outs": 0}
+    for (sheet, addr), (function, value, formula, _) in sorted(found.items()):
         if function in TABLE_FUNCTIONS:
             continue
         want = expected_single(book, sheet, function, formula)
@@ -336,7 +358,7 @@ def check_sheet_figures(path, dumped: dict, null: dt.date) -> dict:
     # the table functions: whole arrays
     for sheet, arr in arrays.items():
         for anchor, rng in arr.items():
-            function = found[(sheet, anchor)][0]
+            function = found.get((sheet, anchor), ("",))[0]
             if function not in TABLE_FUNCTIONS:
                 continue
             rows = block(cells[sheet], rng)
@@ -363,8 +385,37 @@ def check_sheet_figures(path, dumped: dict, null: dt.date) -> dict:
                 assert rows[0] == list(PAYOUT_COLUMNS)
                 assert got == [tuple(n[c] for c in PAYOUT_COLUMNS) for n in naive["payouts"]]
             counts["table_rows"] += len(got)
+    if not natives:
+        return counts
+    fee_sheets = {s for s, _ in found}
+    # no formula of a sheet with FEE_ cells shows an error (lookups found their rows, guarded
+    # totals summed numbers)
+    for sheet in fee_sheets:
+        bad = {a: v for a, v in cells[sheet].items() if v[1] and v[2] != 0}
+        assert not bad, (sheet, dict(list(bad.items())[:5]))
+    # figures looked up from a spilled table ("... (add-in)" columns beside Fund and Month
+    # Start): the engine's monthly figure
+    for sheet in fee_sheets:
+        cs = cells[sheet]
+        for addr, v in cs.items():
+            head = v[0]
+            if not (isinstance(head, str) and head.endswith("(add-in)") and not v[1]):
+                continue
+            c, r = split_address(addr)
+            heads = {cs.get(name_of(j, r), [None])[0]: j for j in range(0, 30)}
+            if "Fund" not in heads or "Month Start" not in heads:
+                continue
+            for rr in range(r + 1, r + 100000):
+                fund = cs.get(name_of(heads["Fund"], rr))
+                if fund is None or not isinstance(fund[0], str) or fund[1]:
+                    break
+                start = book.date(cs[name_of(heads["Month Start"], rr)][0])
+                e = engine_month[(fund[0], start)]
+                want = e.average_daily_net_assets if head.startswith("ADNA") else e.plan_fee
+                assert money(cs[name_of(c, rr)][0]) == money(want), (sheet, name_of(c, rr))
+                counts["lookups"] += 1
     # native tie-outs: every cell under a "Difference" header reads 0 (or says why not)
-    for sheet in {s for s, _ in found}:
+    for sheet in fee_sheets:
         cs = cells[sheet]
         heads = [(a, v[0]) for a, v in cs.items()
                  if isinstance(v[0], str) and len(v[0]) <= 40 and not v[1]
@@ -384,9 +435,25 @@ def check_sheet_figures(path, dumped: dict, null: dt.date) -> dict:
 # --------------------------------------------------------------------------- the template
 @pytest.mark.parametrize("when", ["load", "recalc"])
 def test_sample_template_computes_every_fee_cell_to_the_cent(loaded, sample, when):
-    counts = check_sheet_figures(sample, loaded[when], dt.date(1899, 12, 30))
-    assert counts["single"] > 300 and counts["engine"] == counts["single"]
-    assert counts["table_rows"] > 300 and counts["tie_outs"] >= counts["single"]
+    counts = check_sheet_figures(sample, loaded[when], dt.date(1899, 12, 30), natives=False)
+    assert counts["engine"] == counts["single"]
+    assert counts["table_rows"] > 300
+
+
+@pytest.mark.xfail(strict=True, reason="LibreOffice 7.4 compares an add-in array's texts by "
+                   "string-pool identity; the template's lookups and guards need A5&\"\" (see "
+                   "calc_proof): reported for fee_core/write/addin_sheets.py")
+def test_sample_template_tie_outs_agree(loaded, sample):
+    check_sheet_figures(sample, loaded["recalc"], dt.date(1899, 12, 30))
+
+
+@pytest.mark.parametrize("recalc", [False, True], ids=["load", "recalc"])
+def test_calc_proof_template_lookups_and_tie_outs_agree(office, calc_sample, recalc):
+    book = office.file(calc_sample)
+    steps = [{"do": "open", "path": str(book)}] + [{"do": "calculate"}] * recalc + [{"do": "cells"}]
+    counts = check_sheet_figures(calc_sample, office.results(steps)[-1], dt.date(1899, 12, 30))
+    assert counts["table_rows"] > 300 and counts["lookups"] >= 360
+    assert counts["tie_outs"] >= counts["lookups"]
 
 
 def test_loading_leaves_the_document_unmodified(loaded):
@@ -399,8 +466,9 @@ def test_tables_are_sized_to_their_results(loaded, sample):
     book, findings = load(sample)
     res = run(book, findings)
     n_acc, n_pay = len(res.accruals) + 1, len(res.payouts) + 1
-    assert arrays["Accruals"] == {"A5": f"A5:F{4 + n_acc}"}
-    assert arrays["Payouts"] == {"A5": f"A5:H{4 + n_pay}"}
+    assert arrays["Accruals"]["A5"] == f"A5:F{4 + n_acc}"
+    assert arrays["Summary"]["P4"] == f"P4:U{3 + n_acc}"
+    assert arrays["Payouts"]["A5"] == f"A5:H{4 + n_pay}"
     assert arrays["Checks"]["A5"].startswith("A5:D")
 
 
@@ -443,7 +511,7 @@ def test_bad_arguments_show_the_excel_text(office, sample):
                          tables["FundNames"])
     assert excel.startswith("#nav: ")
     assert got[len(cases)][0] == excel
-    assert got[len(cases) + 1][0] == "#by: must be month or quarter or year or period"
+    assert got[len(cases) + 1][0] == "#by: must be month or quarter or period"
     # the table keeps its size: the one-cell answer fills it (Calc repeats a 1x1 array result)
     assert got[len(cases) + 2][0] == got[len(cases) + 1][0]
 
@@ -457,15 +525,15 @@ def to_1904(src: Path, dst: Path) -> None:
     wb.save(dst)
 
 
-def test_1904_date_system(office, sample, tmp_path):
+def test_1904_date_system(office, sample, calc_sample, tmp_path):
     path = tmp_path / "sample1904.xlsx"
-    to_1904(sample, path)
+    to_1904(calc_sample, path)
     assert openpyxl.load_workbook(path).epoch.year == 1904
     book = office.file(path)
     res = office.results([{"do": "open", "path": str(book)}, {"do": "null_date"}, {"do": "cells"}])
     assert res[1] == [1904, 1, 1]
     counts = check_sheet_figures(path, res[2], dt.date(1904, 1, 1))
-    assert counts["single"] > 300 and counts["table_rows"] > 300
+    assert counts["lookups"] >= 360 and counts["table_rows"] > 300
     # and the figures are the 1900 workbook's: same dates, same cents
     b1900, f1900 = load(sample)
     b1904, f1904 = load(path)
@@ -476,7 +544,8 @@ def sha256(path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def test_without_the_extension_cells_show_calcs_error_and_the_file_is_intact(sample, user_env):
+def test_without_the_extension_cells_show_calcs_error_and_the_file_is_intact(calc_sample, user_env):
+    sample = calc_sample
     office = CalcOffice.create(None)  # a fresh profile, no extension
     try:
         book = office.file(sample)
@@ -488,9 +557,13 @@ def test_without_the_extension_cells_show_calcs_error_and_the_file_is_intact(sam
         found = fee_cells(cells)
         assert set(found) >= set(file_fee_formulas(sample))
         assert all(err == NAME_ERROR and value == "#NAME?" for _, value, _, err in found.values())
-        # the native cells compute as usual
-        native = [v for v in cells["Summary"].values() if v[1] and not CALL.search(v[1])]
-        assert native and sum(1 for v in native if v[2] == 0) > len(native) // 2
+        # the native tie-out cells compute as usual
+        cs = cells["Summary"]
+        native_cols = [split_address(a)[0] for a, v in cs.items()
+                       if isinstance(v[0], str) and v[0].endswith("(native)") and not v[1]]
+        native = [v for a, v in cs.items() if v[1] and split_address(a)[0] in native_cols]
+        assert len(native_cols) == 3 and len(native) >= 3 * 180
+        assert all(v[2] == 0 and isinstance(v[0], float) for v in native)
         assert sha256(book) == before  # opening changed nothing
         # a copy saved by Calc without the extension still holds the Excel names and computes
         # once the extension is there
@@ -499,12 +572,13 @@ def test_without_the_extension_cells_show_calcs_error_and_the_file_is_intact(sam
         office.add_extension(user_env[1])
         res = office.results([{"do": "open", "path": str(saved)}, {"do": "cells"}])
         counts = check_sheet_figures(saved, res[1], dt.date(1899, 12, 30))
-        assert counts["single"] > 300
+        assert counts["lookups"] >= 360
     finally:
         office.remove()
 
 
-def test_ods_keeps_working(office, sample):
+def test_ods_keeps_working(office, calc_sample):
+    sample = calc_sample
     book = office.file(sample, "keep.xlsx")
     ods = office.path("keep.ods")
     res = office.results([{"do": "open", "path": str(book)},
@@ -512,10 +586,9 @@ def test_ods_keeps_working(office, sample):
                           {"do": "open", "path": str(ods)}, {"do": "cells"}])
     dumped = res[4]
     found = fee_cells(dumped["cells"])
-    assert len({k for k, v in found.items() if v[0] not in TABLE_FUNCTIONS}) > 300
     assert all(err == 0 for _, _, _, err in found.values())
     xlsx_view = check_sheet_figures(sample, dumped, dt.date(1899, 12, 30))
-    assert xlsx_view["single"] > 300
+    assert xlsx_view["lookups"] >= 360 and xlsx_view["table_rows"] > 300
 
 
 def test_function_list_shows_names_arguments_and_help(office):
@@ -539,7 +612,7 @@ def test_no_room_for_a_table_keeps_the_cells_below(office, sample, tmp_path):
     res = office.results([{"do": "open", "path": str(book)}, {"do": "cells", "sheets": ["Accruals"]}])
     cells, arrays = res[1]["cells"]["Accruals"], res[1]["arrays"]["Accruals"]
     assert cells["B9"][0] == "keep me"
-    assert arrays == {"A5": "A5:A5"}  # entered in its one cell; shows the table's first cell
+    assert arrays["A5"] == "A5:A5"  # entered in its one cell; shows the table's first cell
     assert cells["A5"][0] == "fund"
 
 
@@ -559,9 +632,9 @@ def test_a_mismatched_python_is_refused_in_every_cell(user_env, sample):
     try:
         book = office.file(sample)
         res = office.results([{"do": "open", "path": str(book)},
-                              {"do": "value", "sheet": "Summary", "cell": "H5"},
+                              {"do": "value", "sheet": "Summary", "cell": "P4"},
                               {"do": "value", "sheet": "Accruals", "cell": "A5"}])
-        for value, formula, err, shown in res[1:]:
+        for value, _, err, _ in res[1:]:
             assert err == 0 and value.startswith("#fee12b1: LibreOffice runs Python 3.11"), value
             assert "is for Python 3.12.1" in value and "/usr/bin/python3 -m venv" in value
             assert "docs/calc.md" in value and len(value) <= 255
@@ -585,7 +658,8 @@ def fee_formula_texts(path) -> dict:
     return fee, every
 
 
-def test_saving_as_xlsx_writes_the_excel_names(office, sample):
+def test_saving_as_xlsx_writes_the_excel_names(office, calc_sample):
+    sample = calc_sample
     book = office.file(sample, "saved.xlsx")
     as_path, copy = office.path("saved-as.xlsx"), office.path("copy.xlsx")
     res = office.results([{"do": "open", "path": str(book)}, {"do": "save"},
@@ -601,29 +675,31 @@ def test_saving_as_xlsx_writes_the_excel_names(office, sample):
     fee, _ = fee_formula_texts(copy)
     assert fee and all("ORG.FEE12B1.CALC.FUNCTIONS.FEE_" in f for f in fee.values())
     # the saved file computes again when opened
-    assert check_sheet_figures(as_path, res[-1], dt.date(1899, 12, 30))["single"] > 300
+    assert check_sheet_figures(as_path, res[-1], dt.date(1899, 12, 30))["lookups"] >= 360
 
 
-def test_a_read_only_file_computes_too(office, sample):
-    book = office.file(sample, "readonly.xlsx")
+def test_a_read_only_file_computes_too(office, calc_sample):
+    book = office.file(calc_sample, "readonly.xlsx")
     os.chmod(book, 0o444)
     res = office.results([{"do": "open", "path": str(book)}, {"do": "cells"}])
-    assert check_sheet_figures(sample, res[1], dt.date(1899, 12, 30))["table_rows"] > 300
+    assert check_sheet_figures(calc_sample, res[1], dt.date(1899, 12, 30))["lookups"] >= 360
 
 
-def test_upgrade_then_remove(user_env, sample):
+def test_upgrade_then_remove(user_env, calc_sample):
+    sample = calc_sample
     office = CalcOffice.create(None, user_env[1])
     try:
         office.add_extension(user_env[1])  # installing again replaces it (an upgrade)
         assert office.extensions().count("Identifier: org.fee12b1.calc") == 1
         book = office.file(sample)
         res = office.results([{"do": "open", "path": str(book)},
-                              {"do": "value", "sheet": "Summary", "cell": "H5"}])
-        assert res[1][2] == 0 and isinstance(res[1][0], float)
+                              {"do": "value", "sheet": "Summary", "cell": "P4"},
+                              {"do": "value", "sheet": "Summary", "cell": "I5"}])
+        assert res[1][:3:2] == ["fund", 0] and res[2][2] == 0 and isinstance(res[2][0], float)
         office.remove_extension()
         assert "org.fee12b1.calc" not in office.extensions()
         res = office.results([{"do": "open", "path": str(book)},
-                              {"do": "value", "sheet": "Summary", "cell": "H5"}])
+                              {"do": "value", "sheet": "Summary", "cell": "P4"}])
         assert res[1][2] == NAME_ERROR
     finally:
         office.remove()

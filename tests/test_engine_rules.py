@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from fee_core import cells
+from fee_core import single_figures as cells
 from fee_core.engine import load, load_raw, run
 from tests.books import base_tables, constant_nav, raw_book, write
 
@@ -164,11 +164,11 @@ def test_continuance_approved_late():
     lapses = [f for f in res.findings if f.code == "plan.lapse"]
     assert len(lapses) == 1 and "2001-05-31" in lapses[0].message and "2001-06-14" in lapses[0].message
     assert lapses[0].severity == "error" and res.accruals is None
-    # the figures behind the error, for the record
-    from fee_core.engine import _tables
-    acc = _tables(res.book, res.grid, date(2001, 5, 1), date(2001, 6, 30), "month")[0]
-    assert list(acc["days"]) == [30, 16]
-    assert list(acc["plan_fee"]) == [D("3698.63"), D("1972.60")]
+    # the figures on either side of the lapse: May 1-30 in the initial term, June 15-30 in force
+    may = compute(t, date(2001, 5, 1), date(2001, 5, 30)).accruals
+    june = compute(t, date(2001, 6, 15), date(2001, 6, 30)).accruals
+    assert list(may["days"]) == [30] and list(june["days"]) == [16]
+    assert list(may["plan_fee"]) == [D("3698.63")] and list(june["plan_fee"]) == [D("1972.60")]
 
 
 def test_no_approval_lapse_names_first_unapproved_day():
@@ -230,7 +230,8 @@ def test_payments_minimum_carry_forward():
     t = one_fund()
     t["Providers"] = [dealer(0.0025, minimum=1000.0)]
     t["ProviderAssets"] = [assets("D1", "Balanced Fund", date(2001, m, 1), e, 2_000_000.0)
-                           for m, e in ((1, date(2001, 1, 31)), (2, date(2001, 2, 28)), (3, date(2001, 3, 31)))]
+                           for m, e in ((1, date(2001, 1, 31)), (2, date(2001, 2, 28)),
+                                        (3, date(2001, 3, 31)))]
     res = compute(t, date(2001, 1, 1), date(2001, 4, 30))
     p = res.payments
     assert list(p.service_fees) == [D("424.66"), D("383.56"), D("424.66"), D("0.00")]
@@ -290,8 +291,10 @@ def test_exact_half_cent_rounds_up():
 def test_cents_of_terms_exact_near_ties_and_for_huge_amounts():
     # random terms against exact Fractions, including amounts beyond 2**53 units and exact
     # half cents built on purpose
-    import numpy as np
     from fractions import Fraction
+
+    import numpy as np
+
     from fee_core.money import CENT_DIVISOR, cents_of_terms, div_half_up
     rng = np.random.default_rng(5)
     n = 4000

@@ -50,6 +50,9 @@ def _fee_workbook(path):
     return path
 
 
+pytestmark = pytest.mark.libreoffice
+
+
 def test_find_soffice():
     assert find_soffice(), "soffice must be installed (apt-get install libreoffice-calc-nogui)"
 

@@ -7,10 +7,11 @@ import csv
 import random
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fee_core.cli import main
-from templates.book import write_input_workbook
+from fee_core.write.inputs import write_input_workbook
 from tests.test_bad_books import good_tables
 
 TABLE_NAMES = ("ScheduleA", "ScheduleB", "PlanEvents", "NAV", "Providers", "ProviderAssets",
@@ -75,5 +76,5 @@ def test_mutated_workbooks_never_crash_and_never_give_figures_with_errors(tmp_pa
         assert "error" in severities and files == ["checks.csv"]
     else:
         assert "error" not in severities
-        assert files == ["accruals.csv", "checks.csv", "payments.csv", "payouts.csv"]
+        assert files == ["accruals.csv", "checks.csv", "payments.csv", "payouts.csv", "run.json"]
     assert "internal.error" not in (out / "checks.csv").read_text()

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import to_excel
 
-from templates.book import write_input_workbook
+from fee_core.write.inputs import write_input_workbook
 from tests.naive_reference import (
     ACCRUALS_COLUMNS,
     PAYMENTS_COLUMNS,

@@ -3,7 +3,7 @@ from datetime import date
 
 import numpy as np
 
-from fee_core import nyse
+from fee_core import calendar as nyse
 
 
 def test_real_closures_2001():

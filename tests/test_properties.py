@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal as D
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fee_core.engine import load_raw, run
 from tests.books import base_tables, raw_book
@@ -100,7 +101,8 @@ def test_invariants(t):
             # service fee never above cap × ANA × days / 365 (+ half a cent per day for Daily)
             for row in pay.itertuples():
                 n = (row.period_end - row.period_start).days + 1
-                bound = D("0.0025") * row.average_net_assets * n / 365 + D("0.01") + (D("0.005") * n if daily else 0)
+                bound = (D("0.0025") * row.average_net_assets * n / 365 + D("0.01")
+                         + (D("0.005") * n if daily else 0))
                 assert row.service_fee <= bound
         # every cent accounted: Σ payable + final carried out = Σ service fees, per provider
         pm = r.payments

@@ -4,22 +4,24 @@ openpyxl and as zip/XML, not through the project's reader (except where said).""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from fee_core.cli import main
+from fee_core.contract import TABLES
 from fee_core.engine import load, run
-from fee_core.outputs import OutputExists
-from fee_core.xlsx_publish import TIME_ENV, WouldOverwriteInput, publish, write_computed
-from templates.builder import build_template, build_workbook, save_reproducible
+from fee_core.errors import OutputExists, WouldOverwriteInput
+from fee_core.write.publish import TIME_ENV, publish, write_computed
+from templates.builder import build_template, template_bytes
 
-NOW = datetime(2002, 1, 15, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2002, 1, 15, 9, 30, tzinfo=UTC)
 
 
 def _sha(path) -> str:
@@ -64,12 +66,15 @@ def test_published_is_plain_xlsx_without_macros_conf_or_addin(published):
     for name, body in parts.items():
         assert b"FEE_" not in body.upper() or not name.startswith("xl/worksheets"), name
         assert b"_xludf" not in body
-    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f"]
+    formulas = [getattr(c.value, "text", c.value) for ws in wb.worksheets
+                for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas, "native totals must be formulas"
+    tables = "|".join(TABLES)
     for f in formulas:
-        assert "FEE_" not in str(f).upper()
-        assert "[" not in str(f), f"no external or structured reference in {f}"
+        assert isinstance(f, str) and "FEE_" not in f.upper()
+        # no external reference; a structured reference only to one of the copy's own tables
+        inner = re.sub(rf"\b(?:{tables})\[(?:[^\[\]']|'.)*\]", "", f)
+        assert "[" not in inner, f"an external reference in {f}"
 
 
 def test_published_sheets_and_cover(published, sample):
@@ -134,7 +139,7 @@ def test_time_from_environment(sample, tmp_path, monkeypatch):
 # ----------------------------------------------------------------------------- hostile text
 
 def test_formula_like_text_is_written_as_text(tmp_path):
-    wb = build_workbook(2001, sample=True, outputs=False)
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(2001, sample=True, outputs=False)))
     ws = wb["Providers"]
     evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(1)", "\tTAB", "\rCR"]
     for i, text in enumerate(evil, start=2):
@@ -142,7 +147,7 @@ def test_formula_like_text_is_written_as_text(tmp_path):
         c.value = text
         c.data_type = "s"
     src = tmp_path / "evil.xlsx"
-    save_reproducible(wb, src)
+    wb.save(src)
     out = tmp_path / "evil-published.xlsx"
     ok, findings = publish(src, out, now=NOW)
     assert ok, [str(f) for f in findings if f.is_error]
@@ -152,8 +157,9 @@ def test_formula_like_text_is_written_as_text(tmp_path):
     assert [c.value for c in names][:5] == evil[:5] and names[5].value.endswith("CR")
     assert all(c.data_type == "s" for c in names)
     assert all(c.quotePrefix for c in names[:4])
-    sheet_xml = b"".join(v for k, v in _xml(out).items() if k.startswith("xl/worksheets/"))
-    assert b"HYPERLINK" in sheet_xml
+    parts = _xml(out)
+    sheet_xml = b"".join(v for k, v in parts.items() if k.startswith("xl/worksheets/"))
+    assert b"HYPERLINK" in parts["xl/sharedStrings.xml"]           # a text, in the string table
     assert not re.search(rb"<f>[^<]*HYPERLINK", sheet_xml)
 
 
@@ -166,10 +172,10 @@ def test_input_unchanged_by_publish(sample, tmp_path):
 
 
 def test_refuses_input_with_errors(tmp_path, capsys):
-    wb = build_workbook(2001, sample=True, outputs=False)
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(2001, sample=True, outputs=False)))
     wb["NAV"]["B5"] = -5.0   # negative net assets: an error
     src = tmp_path / "bad.xlsx"
-    save_reproducible(wb, src)
+    wb.save(src)
     out = tmp_path / "bad-published.xlsx"
     assert main(["publish", str(src), str(out)]) == 1
     assert not out.exists()
@@ -242,3 +248,262 @@ def test_computed_workbook_keeps_addin_sheets(sample, engine, tmp_path):
     write_computed(engine, out, force=True, now=NOW)
     with pytest.raises(WouldOverwriteInput):
         write_computed(engine, sample, force=True)
+
+
+# ----------------------------------------------------------------------------- stored results
+
+CENT = Decimal("0.01")
+
+
+def _money(x) -> Decimal:
+    return Decimal(str(x)).quantize(CENT)
+
+
+def _formulas_and_values(path):
+    """(formula workbook, stored-value workbook): openpyxl as written, and data_only (what a
+    reader that does not calculate shows)."""
+    return openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+
+
+def _formula_cells(wb):
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f" or hasattr(c.value, "text"):
+                    yield ws.title, c
+
+
+def test_every_formula_of_the_published_copy_stores_its_figure(published, engine):
+    formulas, values = _formulas_and_values(published)
+    cells = list(_formula_cells(formulas))
+    assert len(cells) > 1000
+    for sheet, c in cells:
+        assert values[sheet][c.coordinate].value is not None, (sheet, c.coordinate, c.value)
+    # the totals under the tables are the engine's sums
+    acc = engine.accruals
+    ws = values["Accruals"]
+    total_row = len(acc) + 2
+    for letter, col in (("F", "plan_fee"), ("G", "service_fees"), ("H", "asset_based_sales_charge")):
+        assert _money(ws[f"{letter}{total_row}"].value) == sum(acc[col], Decimal(0))
+    # the Tie-out: native (stored) = engine, difference 0, status ties
+    tie = values["Tie-out"]
+    rows = [r for r in range(5, 30) if tie[f"A{r}"].value]
+    assert len(rows) >= 9
+    for r in rows:
+        assert _money(tie[f"B{r}"].value) == _money(tie[f"C{r}"].value), tie[f"A{r}"].value
+        assert tie[f"D{r}"].value == 0 and tie[f"E{r}"].value == "ties"
+    assert _money(tie["C5"].value) == sum(acc["plan_fee"], Decimal(0))
+
+
+def test_summary_native_figures_equal_the_engines(published, engine):
+    """The native columns' stored results (worked out by the formulas' own rule from the NAV
+    table) equal the engine's ADNA and plan fee for every whole-month fund-month."""
+    ws = openpyxl.load_workbook(published, data_only=True)["Summary"]
+    acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
+    n = 0
+    for r in range(5, ws.max_row + 1):
+        fund = ws[f"A{r}"].value
+        if not fund:
+            break
+        e = acc[(fund, ws[f"B{r}"].value.date())]
+        assert ws[f"E{r}"].value == e.days
+        assert ws[f"F{r}"].value == 365
+        # (addin_sheets' layout: G row in the table at P4, H/I looked up, J-L native, M/N diffs)
+        assert ws[f"P{ws[f'G{r}'].value}"].value == fund
+        assert _money(ws[f"H{r}"].value) == e.average_daily_net_assets
+        assert _money(ws[f"I{r}"].value) == e.plan_fee
+        assert _money(ws[f"K{r}"].value) == e.average_daily_net_assets, (fund, r)
+        assert _money(ws[f"L{r}"].value) == e.plan_fee, (fund, r)
+        assert abs(Decimal(str(ws[f"J{r}"].value)) / e.days - e.average_daily_net_assets) <= CENT
+        assert ws[f"M{r}"].value == 0 and ws[f"N{r}"].value == 0
+        n += 1
+    assert n >= 150
+
+
+def test_settings_keep_their_formats(published):
+    """Dates read as dates, rates as percent (SPEC §6): never 3704100.00%."""
+    wb = openpyxl.load_workbook(published)
+    settings = {r[0].value: r[1] for r in wb["Settings"].iter_rows(min_row=2) if r[0].value}
+    ite = settings["Initial Term End"]
+    assert ite.is_date and ite.value.date().isoformat() == "2001-05-30"
+    assert ite.number_format == "yyyy-mm-dd"
+    assert settings["Service Fee Cap"].number_format == "0.00%"
+    assert settings["Period Start"].is_date
+    cover = {r[0].value: r[1] for r in wb["Cover"].iter_rows(min_col=1, max_col=2) if r[0].value}
+    assert cover["Initial Term End"].is_date and "%" not in cover["Initial Term End"].number_format
+    assert cover["Service Fee Cap"].number_format.endswith("%")
+    rates = wb["Schedule B"]
+    assert rates["B2"].number_format == "0.00%" and rates["C2"].is_date
+
+
+def test_columns_are_as_wide_as_their_content(published):
+    """No name cut short (the old copy printed 'INVESCO BONE'): every text column of the input
+    tables is at least as wide as its longest text, up to the wrap width of notes."""
+    wb = openpyxl.load_workbook(published)
+    for sheet in ("Schedule A", "Schedule B", "Providers", "Plan Events", "Expenses"):
+        ws = wb[sheet]
+        for col in ws.iter_cols(min_row=2):
+            texts = [c.value for c in col if isinstance(c.value, str)]
+            if not texts:
+                continue
+            letter = col[0].column_letter
+            width = ws.column_dimensions[letter].width
+            header = ws[f"{letter}1"].value
+            longest = max(len(t) for t in texts)
+            assert width >= min(longest, 46), (sheet, header, width, longest)
+    assert wb["Schedule A"].column_dimensions["A"].width >= len(
+        "INVESCO COMBINATION STOCK & BOND FUNDS, INC.")
+
+
+def test_every_sheet_is_print_ready(published):
+    wb = openpyxl.load_workbook(published)
+    for ws in wb.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        # an absent fitToWidth/fitToHeight is OOXML's default, 1 page
+        assert ws.page_setup.fitToWidth in (None, 1, "1"), ws.title
+        assert "page &P of &N" in ws.oddFooter.right.text, ws.title
+        assert "2001-01-01 to 2001-12-31" in ws.oddHeader.left.text, ws.title
+        assert ws.oddFooter.center.text == "&A"              # the sheet's name
+        widths = sum(d.width or 0 for d in ws.column_dimensions.values())
+        if widths > 100:
+            assert ws.page_setup.orientation == "landscape", ws.title
+        if ws.title not in ("Cover",):
+            assert ws.print_title_rows, ws.title            # the header row repeats
+            assert ws.page_setup.fitToHeight in (0, "0"), ws.title   # as many pages as it takes
+    cover = wb["Cover"]
+    assert cover.page_setup.fitToHeight in (None, 1, "1") and cover.page_setup.orientation == "portrait"
+
+
+# ----------------------------------------------------------------------------- computed workbook
+
+@pytest.fixture(scope="module")
+def computed(sample, engine, tmp_path_factory):
+    out = tmp_path_factory.mktemp("computed") / "computed.xlsx"
+    write_computed(engine, out, now=NOW)
+    return out
+
+
+def test_computed_addin_cells_store_the_engines_figures(computed, engine):
+    """Every add-in cell shows the engine's figure before any recalculation."""
+    formulas, values = _formulas_and_values(computed)
+    for sheet, c in _formula_cells(formulas):
+        assert values[sheet][c.coordinate].value is not None, (sheet, c.coordinate)
+    summary, stored = formulas["Summary"], values["Summary"]
+    acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
+    n = 0
+    # one FEE_ACCRUALS at P4 (its table stored), looked up by every fund-month (addin_sheets)
+    assert "FEE_ACCRUALS(" in summary["P4"].value.text and stored["P4"].value == "fund"
+    for r in range(5, summary.max_row + 1):
+        if not summary[f"A{r}"].value:
+            break
+        assert "MATCH(1," in summary[f"G{r}"].value.text
+        assert summary[f"I{r}"].value.text == f"=INDEX($U:$U,$G{r})"
+        e = acc[(summary[f"A{r}"].value, stored[f"B{r}"].value.date())]
+        assert stored[f"P{stored[f'G{r}'].value}"].value == e.fund
+        assert _money(stored[f"H{r}"].value) == e.average_daily_net_assets
+        assert _money(stored[f"I{r}"].value) == e.plan_fee
+        n += 1
+    assert n >= 150
+    # the spilled tables: the whole result stored in the spill area, cell by cell
+    spill = values["Accruals"]
+    assert "FEE_ACCRUALS(" in formulas["Accruals"]["A5"].value.text
+    heads = [spill.cell(5, j).value for j in range(1, 7)]
+    assert heads == ["fund", "period_start", "period_end", "days", "average_daily_net_assets",
+                     "plan_fee"]
+    for i, e in enumerate(engine.accruals.itertuples(), start=6):
+        assert spill[f"A{i}"].value == e.fund
+        assert spill[f"B{i}"].value.date() == e.period_start
+        assert spill[f"D{i}"].value == e.days
+        assert _money(spill[f"F{i}"].value) == e.plan_fee
+    pay = values["Payouts"]
+    for i, e in enumerate(engine.payouts.itertuples(), start=6):
+        assert (pay[f"A{i}"].value, pay[f"B{i}"].value) == (e.provider_id, e.fund)
+        assert pay[f"G{i}"].value is bool(e.capped)
+        assert _money(pay[f"H{i}"].value) == e.service_fee
+    checks = values["Checks"]
+    assert [checks.cell(5, j).value for j in range(1, 5)] == ["severity", "code", "location", "message"]
+    assert checks["A6"].value == "warning" and checks["B6"].value
+
+
+def test_computed_workbook_keeps_its_stored_figures_on_opening(computed):
+    """No full recalculation on load: without the add-in Excel would turn the add-in cells into
+    #NAME? at once."""
+    wb_xml = _xml(computed)["xl/workbook.xml"].decode()
+    assert "fullCalcOnLoad" not in wb_xml and 'calcId="191029"' in wb_xml
+    cover = {r[0].value: r[1].value for r in openpyxl.load_workbook(computed)["Cover"].iter_rows(
+        min_col=1, max_col=2) if r[0].value}
+    note = cover["Needs the add-in"]
+    for name in ("FEE_ACCRUALS", "FEE_PAYOUTS", "FEE_CHECKS", "#NAME?"):
+        assert name in note
+    pub_xml = _xml(computed)["xl/workbook.xml"]
+    assert b"definedName" in pub_xml
+
+
+# ----------------------------------------------------------------------------- compute --xlsx
+
+def _own_book(path, errors: bool = False):
+    """A user's own small book: one fund, no Fund Names, Providers, Provider Assets or
+    Expenses table, an empty Settings table (the period given on the command line)."""
+    from datetime import date
+
+    from tests.books import base_tables, constant_nav, write
+    t = base_tables()
+    t["NAV"] = constant_nav(["Balanced Fund"], date(2001, 1, 1), date(2001, 6, 30))
+    if errors:
+        t["NAV"][5]["Balanced Fund"] = -1.0
+    for name in ("FundNames", "Providers", "ProviderAssets", "Expenses"):
+        del t[name]
+    return write(path, t)
+
+
+def test_compute_xlsx_for_any_book(tmp_path, capsys):
+    book = _own_book(tmp_path / "own.xlsx")
+    out = tmp_path / "out" / "own-computed.xlsx"
+    args = ["compute", str(book), "--start", "2001-01-01", "--end", "2001-06-30"]
+    assert main([*args, "--xlsx", str(out), "--csv", str(tmp_path / "csv")]) == 0
+    assert "own-computed.xlsx" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(out)
+    for name in ("Cover", "Settings", "Fund Names", "Providers", "Provider Assets", "Expenses",
+                 "Summary", "Accruals", "Payouts", "Checks", "Tie-out", "xlwings.conf"):
+        assert name in wb.sheetnames
+    settings = {r[0].value: r[1].value for r in wb["Settings"].iter_rows(min_row=2)}
+    assert settings["Period Start"].date().isoformat() == "2001-01-01"
+    assert settings["Period End"].date().isoformat() == "2001-06-30"
+    assert settings["Day Count"] == "Actual/Actual"
+    # the computed workbook is itself a book: the engine reads the same figures from it
+    import csv as csvmod
+    rows = list(csvmod.DictReader(open(tmp_path / "csv" / "accruals.csv", encoding="utf-8")))
+    b2, f2 = load(out)
+    again = run(b2, f2)
+    assert again.ok
+    assert [str(x) for x in again.accruals["plan_fee"]] == [r["plan_fee"] for r in rows]
+    stored = openpyxl.load_workbook(out, data_only=True)["Accruals"]
+    assert [_money(stored[f"F{i}"].value) for i in range(6, 6 + len(rows))] == \
+        [Decimal(r["plan_fee"]) for r in rows]
+    assert stored[f"A{6 + len(rows)}"].value is None            # the spill ends there
+
+
+def test_compute_xlsx_outputs_are_a_set(tmp_path):
+    book = _own_book(tmp_path / "own.xlsx")
+    folder = tmp_path / "out"
+    args = ["compute", str(book), "--start", "2001-01-01", "--end", "2001-03-31"]
+    assert main([*args, "--csv", str(folder), "--xlsx", str(folder / "c.xlsx")]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["accruals.csv", "c.xlsx", "checks.csv",
+                                                       "payments.csv", "payouts.csv", "run.json"]
+    before = (folder / "c.xlsx").read_bytes()
+    assert main([*args, "--csv", str(folder), "--xlsx", str(folder / "c.xlsx")]) == 2
+    assert (folder / "c.xlsx").read_bytes() == before
+    for bad in ([*args, "--xlsx", str(book), "--force"],                 # over the input
+                [*args, "--xlsx", str(tmp_path / "c.xlsm")],             # not .xlsx
+                [*args]):                                                # no output at all
+        assert main(bad) == 2
+    assert _sha(book) == _sha(book)
+
+
+def test_compute_xlsx_with_errors_writes_no_workbook(tmp_path, capsys):
+    book = _own_book(tmp_path / "bad.xlsx", errors=True)
+    out = tmp_path / "c.xlsx"
+    assert main(["compute", str(book), "--start", "2001-01-01", "--end", "2001-03-31",
+                 "--xlsx", str(out)]) == 1
+    assert not out.exists()
+    assert "nothing written" in capsys.readouterr().out

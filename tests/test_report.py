@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import csv
 import dataclasses
+import io
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -19,14 +21,23 @@ import numpy as np
 import openpyxl
 import pytest
 
+from fee_core.board import UNALLOCATED, make_report, parse_quarter, quarter_bounds
 from fee_core.cli import main
 from fee_core.contract import AGREEMENT_TYPES, EXPENSE_CATEGORIES
 from fee_core.engine import load
-from fee_core.report import (UNALLOCATED, make_report, parse_quarter, quarter_bounds)
-from fee_core.xlsx_report import (ABSC_COLOUR, CHART_SHEET, REPORT_SHEET, SERVICE_COLOUR,
-                                  STATUS_SHEET, report_workbook, write_report)
-from templates.book import write_input_workbook
-from templates.builder import build_template, sample_tables
+from fee_core.write.inputs import write_input_workbook
+from fee_core.write.report import (
+    ABSC_COLOUR,
+    APPENDIX_SHEET,
+    CHART_SHEET,
+    REPORT_SHEET,
+    SERVICE_COLOUR,
+    STATUS_SHEET,
+    report_bytes,
+    write_report,
+)
+from templates.builder import build_template
+from templates.sample import sample_tables
 
 YEAR = 2001
 KIND_COLUMNS = 5       # E..H on the Board Report sheet: (A)..(D)
@@ -236,13 +247,14 @@ def test_no_text_cell_can_start_a_formula(reports, sample):
     rep, _ = make_report(book, findings, YEAR, 3)
     evil = dataclasses.replace(rep.funds[0], fund="=HYPERLINK(\"http://x\",\"y\")")
     rep = dataclasses.replace(rep, funds=(evil, *rep.funds[1:]), source="+cmd|' /C calc'!A0")
-    for wb in (*reports.values(), report_workbook(rep)):
+    for wb in (*reports.values(), openpyxl.load_workbook(io.BytesIO(report_bytes(rep)))):
         for ws in wb.worksheets:
             for row in ws.iter_rows():
                 for c in row:
                     if isinstance(c.value, str):
                         assert c.data_type == "s"
-                        assert not c.value.startswith(("=", "+", "-", "@")), (ws.title, c.coordinate)
+                        if c.value.startswith(("=", "+", "-", "@")):
+                            assert c.quotePrefix, (ws.title, c.coordinate)
 
 
 def test_chart_xml(sample, tmp_path):
@@ -253,6 +265,7 @@ def test_chart_xml(sample, tmp_path):
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert len(charts) == 1
         xml = z.read(charts[0]).decode()
+    xml = re.sub(r"<(/?)c:", r"<\1", xml)                      # the chart namespace's prefix
     assert "<barChart>" in xml and '<grouping val="stacked"' in xml and '<barDir val="bar"' in xml
     assert xml.count("<ser>") == 2
     assert xml.count("<strRef><f>'Board Report'!$A$") == 2     # fund names as text categories
@@ -311,11 +324,23 @@ def test_plan_status(sample, tmp_path):
     assert rep2.status.next_term_start == date(2002, 5, 31)
     out = tmp_path / "r.xlsx"
     write_report(rep, out)
-    text = " | ".join(str(v) for row in openpyxl.load_workbook(out)[STATUS_SHEET]
-                      .iter_rows(values_only=True) for v in row if v is not None)
-    assert "by May 30, 2002" in text
-    assert f"Open check warnings ({len(rep.warnings)})" in text
-    assert "provider.rate_above_cap" in text
+    wb = openpyxl.load_workbook(out)
+    text = " | ".join(str(v) for row in wb[STATUS_SHEET].iter_rows(values_only=True)
+                      for v in row if v is not None)
+    assert "must approve the continuance of the plan for the next term (May 31, 2002 to May 30, " \
+           "2003) by May 30, 2002" in text
+    assert "approved the continuance of the plan for the term May 31, 2001 to May 30, 2002 on" in text
+    # the warnings that matter, in words; no internal code on the board's page
+    # (the sample pays no provider above the cap: it raises only the seed's own warnings)
+    assert "the rename of Equity Income Fund to Core Equity Fund is dated differently" in text
+    assert "9 funds are dated November 29, 2000" in text
+    assert "further warnings concern data entry" in text and "Appendix" in text
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", text.replace("Inc.", "")), \
+        "an internal code on the Plan Status sheet"
+    appendix = [r for r in wb[APPENDIX_SHEET].iter_rows(values_only=True)]
+    assert f"Appendix: check warnings ({len(rep.warnings)}), with the tool's codes" == appendix[0][0]
+    codes = [r[0] for r in appendix[4:] if r[0]]
+    assert len(codes) == len(rep.warnings) and "schedule.disagreement" in codes
 
 
 def test_terminations_are_listed(tmp_path):
@@ -333,7 +358,9 @@ def test_terminations_are_listed(tmp_path):
     write_report(rep, out)
     text = " ".join(str(v) for row in openpyxl.load_workbook(out)[STATUS_SHEET]
                     .iter_rows(values_only=True) for v in row if v is not None)
-    assert "Growth Fund: effective August 1, 2001 (Board vote)" in text
+    assert "Growth Fund's participation in the plan was terminated effective August 1, 2001 " \
+           "(Board vote)." in text
+    assert "No fund's participation" not in text
 
 
 # --------------------------------------------------------------------------- the command
@@ -353,7 +380,8 @@ def test_refuses_to_overwrite(sample, tmp_path):
     assert main(["report", str(sample), "--quarter", "2001Q1", str(out)]) == 2
     assert out.read_bytes() == b"keep"
     assert main(["report", str(sample), "--quarter", "2001Q1", str(out), "--force"]) == 0
-    assert openpyxl.load_workbook(out).sheetnames == [REPORT_SHEET, CHART_SHEET, STATUS_SHEET]
+    assert openpyxl.load_workbook(out).sheetnames == [REPORT_SHEET, CHART_SHEET, STATUS_SHEET,
+                                                      APPENDIX_SHEET]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary file left"
 
 

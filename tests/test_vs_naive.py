@@ -3,13 +3,21 @@
 year, byte for byte, in every output period and every settings variant."""
 from __future__ import annotations
 
-import pytest
+from datetime import date, timedelta
 
-from fee_core.engine import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS, load, run
-from fee_core.outputs import csv_text
-from templates.book import write_input_workbook
-from templates.builder import build_template, sample_tables
-from tests.naive_reference import compute_naive, csv_text as naive_csv
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fee_core.contract import ACCRUAL_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
+from fee_core.engine import load, run
+from fee_core.write.csv import csv_text
+from fee_core.write.inputs import write_input_workbook
+from templates.builder import build_template
+from templates.sample import sample_tables
+from tests.naive_reference import compute_naive
+from tests.naive_reference import csv_text as naive_csv
+from tests.test_properties import books
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +61,6 @@ def test_settings_variants_match_naive(tmp_path, variant):
 
 
 # ---------------------------------------------------------------- random books against naive
-from datetime import date, timedelta  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
-from tests.test_properties import books  # noqa: E402
 
 
 @st.composite
@@ -68,8 +71,9 @@ def eventful_books(draw):
     if draw(st.booleans()):
         r = t["ScheduleB"][0]
         cut = draw(st.dates(date(2003, 1, 2), date(2004, 12, 30)))
-        t["ScheduleB"].append(dict(r, **{"Annual Rate": draw(st.sampled_from([0.002, 0.0035, 0.0045])),
-                                         "Effective Date": max(cut, r["Effective Date"] + timedelta(days=1))}))
+        new_rate = draw(st.sampled_from([0.002, 0.0035, 0.0045]))
+        new_from = max(cut, r["Effective Date"] + timedelta(days=1))
+        t["ScheduleB"].append(dict(r, **{"Annual Rate": new_rate, "Effective Date": new_from}))
         r["End Date"] = t["ScheduleB"][-1]["Effective Date"] - timedelta(days=1)
     if draw(st.booleans()):
         t["PlanEvents"].append({"Date": draw(st.dates(date(2003, 1, 1), date(2004, 12, 31))),

@@ -338,7 +338,7 @@ def resolve_document(doc):
     undo = doc.getUndoManager()
     undo.lock()
     doc.lockControllers()
-    done = set()
+    done: set[tuple[str, int, int]] = set()
     count = 0
     try:
         for sheet, col, row, formula in found:

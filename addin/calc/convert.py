@@ -15,15 +15,18 @@ An empty cell referenced alone is therefore 0: a date argument takes 0 as a blan
 date), an optional argument refuses it (``#cap: 0, as Calc passes an empty cell; ...``) rather
 than use 0 for what Excel would default; a required number takes it as 0 (Calc's own rule).
 
-What the Excel functions (``addin.udfs``, called through xlwings) expect: ``None`` for an empty
-cell, ``datetime.datetime`` for a date cell, a list of rows for a range argument.  So this
-module only does what xlwings' cleaning stage does for Excel: empty -> ``None``, the dates of
-date arguments and of the contract's date columns -> ``datetime``, ranges -> lists of rows.
-Every rule and every error text stays in ``addin.udfs``/``addin.convert``/``fee_core``.
+What the Excel functions (``addin.udfs``, arguments taken raw from COM) read: ``None`` for an
+empty cell, numbers and text, a date as a date or as a serial number of Excel's 1900 date
+system, a range as rows.  So this module only does what makes Calc's values read the same:
+empty -> ``None``, and the dates of date arguments and of the contract's date columns counted
+from Calc's null date -> the Excel serial of the same day (a plain number, so the Excel
+functions' fast paths and answer cache work as for Excel).  Every rule and every error text
+stays in ``addin.udfs``/``addin.convert``/``fee_core``.
 
 Results go back as Calc takes them: numbers as ``float``, dates as serial numbers from the
-document's null date, TRUE/FALSE as 1/0 (Calc's own booleans are numbers; LibreOffice 7.4 does not
-read a UNO boolean in an array result reliably), empty as ``""``.
+document's null date, an Excel error value as its text, TRUE/FALSE as 1/0 (Calc's own booleans
+are numbers; LibreOffice 7.4 does not read a UNO boolean in an array result reliably), empty
+as ``""``.
 """
 from __future__ import annotations
 
@@ -33,14 +36,17 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from fee_core.cells import ArgumentError
 from fee_core.contract import SETTINGS, TABLES
+from fee_core.errors import ArgumentError
+from fee_core.read.raw import CellError
 
 from .functions import Function
 
 NULL_DATE_1900 = dt.date(1899, 12, 30)
 NULL_DATE_1904 = dt.date(1904, 1, 1)
-SETTING_DATES = frozenset(k for k, (kind, _) in SETTINGS.items() if kind == "date")
+EXCEL_NULL_DATE = dt.date(1899, 12, 30)  # Excel's 1900 date system, from 1900-03-01 on
+EXCEL_LEAP_BUG_END = dt.date(1900, 3, 1)  # before it Excel counts a 1900-02-29 that never was
+SETTING_DATES = frozenset(label for label, spec in SETTINGS.items() if spec.kind == "date")
 
 
 # --------------------------------------------------------------------------- Calc -> Excel
@@ -49,16 +55,24 @@ def empty_to_none(v):
     return None if v == "" else v
 
 
-def serial_to_datetime(v, null_date: dt.date):
-    """A number from 1 on -> the date it stands for in this document (``datetime`` at midnight,
-    or with its time of day).  Anything else -- text, and numbers below 1, which are not dates
-    in Excel -- is returned unchanged, so that the Excel function refuses it as "not a date"."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 1:
+def excel_serial(v, null_date: dt.date):
+    """A date as this document counts it -> the serial number Excel's 1900 date system gives the
+    same day, which is how the Excel functions read a date held as a number (an ``.xlsx`` in
+    the 1900 system and Calc's default null date need no change from 1900-03-01 on).  Text is
+    returned unchanged, a day before 1900-01-01 (which Excel cannot show) as 0: the Excel
+    function refuses either as "not a date", as it refuses a time of day (a fraction)."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
         return v
+    if null_date == EXCEL_NULL_DATE and v >= 61:
+        return v
+    whole = math.floor(v)
     try:
-        return dt.datetime.combine(null_date, dt.time()) + dt.timedelta(days=v)
+        day = null_date + dt.timedelta(days=whole)
     except OverflowError:
-        return v  # far outside any calendar: left as a number, refused as "not a date"
+        return v
+    base = EXCEL_NULL_DATE if day >= EXCEL_LEAP_BUG_END else EXCEL_NULL_DATE + dt.timedelta(days=1)
+    serial = (day - base).days + (v - whole)
+    return float(serial) if serial >= 1 else 0.0  # before 1900-01-01: 0, which is no date
 
 
 def rows(v) -> list[list]:
@@ -95,7 +109,7 @@ def table_rows(table: str, v, null_date: dt.date) -> list[list]:
     for r in out[1:]:
         for j in dates:
             if j < len(r):
-                r[j] = serial_to_datetime(r[j], null_date)
+                r[j] = excel_serial(r[j], null_date)
     if table == "Settings":
         header = [h.strip() if isinstance(h, str) else h for h in out[0]]
         if "Setting" in header and "Value" in header:
@@ -103,13 +117,13 @@ def table_rows(table: str, v, null_date: dt.date) -> list[list]:
             for r in out[1:]:
                 name = r[s].strip() if s < len(r) and isinstance(r[s], str) else None
                 if name in SETTING_DATES and val < len(r):
-                    r[val] = serial_to_datetime(r[val], null_date)
+                    r[val] = excel_serial(r[val], null_date)
     return out
 
 
 def date_rows(v, null_date: dt.date) -> list[list]:
     """A range of dates (``nav_dates``), cleaned, serials as dates."""
-    return [[serial_to_datetime(x, null_date) for x in r] for r in rows(v)]
+    return [[excel_serial(x, null_date) for x in r] for r in rows(v)]
 
 
 def one_date(v, null_date: dt.date):
@@ -118,7 +132,7 @@ def one_date(v, null_date: dt.date):
     v = _one(v)
     if isinstance(v, float) and v == 0:
         return None
-    return serial_to_datetime(v, null_date)
+    return excel_serial(v, null_date)
 
 
 @functools.lru_cache(maxsize=64)
@@ -171,7 +185,7 @@ def calc_value(v, null_date: dt.date):
     if isinstance(v, bool):
         return 1.0 if v else 0.0
     if isinstance(v, dt.datetime):
-        delta = v - dt.datetime.combine(null_date, dt.time())
+        delta = v.replace(tzinfo=None) - dt.datetime.combine(null_date, dt.time())
         return delta.days + delta.seconds / 86400
     if isinstance(v, dt.date):
         return float((v - null_date).days)
@@ -179,6 +193,8 @@ def calc_value(v, null_date: dt.date):
         return float(v) if not (isinstance(v, float) and math.isnan(v)) else ""
     if isinstance(v, str):
         return v
+    if isinstance(v, CellError):  # an argument held an error: Excel shows it, Calc its text
+        return v.code
     if hasattr(v, "item"):  # numpy scalar
         return calc_value(v.item(), null_date)
     return str(v)

@@ -6,7 +6,8 @@ it; the add-in reads the document's ``NullDate`` from it) and whose other parame
 ``any`` (so every argument is optional in Calc, and a cell may hold a number, a text or an
 array, as in Excel).  A single figure's result is ``any`` (a number, or a ``#argument: problem``
 text); a table function's is ``sequence< sequence< any > >`` (rows of cells; its problem text
-is a one-cell table), which is what Calc takes as an array result from a Python component.  Method names are the function names users type (``FEE_DAILY``).
+is a one-cell table), which is what Calc takes as an array result from a Python component.
+Method names are the function names users type (``FEE_DAILY``).
 
 ``fee12b1.idl`` and the type library ``fee12b1.rdb`` compiled from it are committed beside this
 file, so building the extension needs no LibreOffice SDK.  ``python -m addin.calc.idl`` writes

@@ -182,8 +182,9 @@ def oxt_bytes(env: dict, functions: list[Function] | None = None) -> bytes:
 # --------------------------------------------------------------------------- command line
 def cmd_calc_addin(args) -> int:
     from fee_core import __version__
-    from fee_core.cli import EXIT_OK, UsageError
-    from fee_core.outputs import atomic_write
+    from fee_core.console import EXIT_OK
+    from fee_core.errors import UsageError
+    from fee_core.write.files import write_one
 
     out = Path(args.out)
     if out.suffix.lower() != ".oxt":
@@ -197,7 +198,7 @@ def cmd_calc_addin(args) -> int:
         data = oxt_bytes(env)
     except StaleTypeLibrary as e:
         raise UsageError(str(e)) from None
-    atomic_write(out, data, force=args.force)
+    write_one(out, data, force=args.force)
     py = env["python"]
     print(f"wrote {out}: fee12b1 {__version__} from {env['prefix']} "
           f"(Python {'.'.join(map(str, py['version']))}).\n"

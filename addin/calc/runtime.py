@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from addin import udfs
 from addin.tables import ARGUMENT_OF_TABLE
-from fee_core.cells import ArgumentError
+from fee_core.errors import ArgumentError
 
 from .convert import calc_result, excel_args
 from .functions import Function

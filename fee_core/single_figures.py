@@ -3,7 +3,7 @@
 These are the rules of SPEC §4 for one fund, one rate and one provider, written on the same
 primitives as the engine (``money``, ``rules``) so a cell and the command line agree to the
 cent.  Arguments are already typed (the add-in converts cells); bad arguments raise
-``ArgumentError`` naming the argument.
+``errors.ArgumentError`` naming the argument.
 """
 from __future__ import annotations
 
@@ -13,20 +13,13 @@ from fractions import Fraction
 
 import numpy as np
 
+from .compute.accruals import fee_cents
 from .contract import DAY_COUNTS, ROUNDINGS
-from .model import AMOUNT_SCALE, RATE_SCALE
-from .money import cents_of_terms, cents_to_decimal, rate_units, div_half_up
-from .parse import to_units
+from .errors import ArgumentError
+from .model import AMOUNT_SCALE
+from .money import cents_to_decimal, div_half_up, rate_units
+from .parse.tables import to_units
 from .rules import d64, days_in_year
-
-
-class ArgumentError(ValueError):
-    """A bad argument: ``name`` is the argument, ``problem`` a short text."""
-
-    def __init__(self, name: str, problem: str):
-        super().__init__(f"{name}: {problem}")
-        self.name = name
-        self.problem = problem
 
 
 def _check_choice(name, value, choices):
@@ -95,17 +88,11 @@ def adna(series: NavSeries, start: date, end: date) -> Decimal:
 
 
 def _fee_cents(r_units: int, days: np.ndarray, amounts: np.ndarray, day_count: str, rounding: str) -> int:
-    y = days_in_year(days, day_count)
+    """One fund's fee over ``days`` at one rate: the engine's kernel with one group."""
     n = len(days)
-    if rounding == "Daily":
-        return int(cents_of_terms(np.arange(n), amounts, np.full(n, r_units), y, n).sum())
-    # one term per calendar year: Σ NA (exact int64) × r / Y
-    yrs = days.astype("datetime64[Y]").astype(np.int64)
-    keys, inv = np.unique(yrs, return_inverse=True)
-    sums = np.zeros(len(keys), np.int64)
-    np.add.at(sums, inv, amounts)
-    ys = np.array([y[inv == k][0] for k in range(len(keys))], np.int64)
-    return int(cents_of_terms(np.zeros(len(keys), np.int64), sums, np.full(len(keys), r_units), ys, 1)[0])
+    year = days.astype("datetime64[Y]").astype(np.int64)
+    return int(fee_cents(np.zeros(n, np.int64), amounts.astype(np.int64), np.full(n, r_units, np.int64),
+                         days_in_year(days, day_count), year, 1, rounding)[0])
 
 
 def period_fee(rate: Decimal, series: NavSeries, start: date, end: date,
@@ -140,4 +127,5 @@ def service_fee(provider_rate: Decimal, fund_rate: Decimal, assets: Decimal, sta
         raise ArgumentError("end_date", "before start")
     days = np.arange(d64(start), d64(end) + 1, dtype="datetime64[D]")
     units, _ = to_units(np.array([float(assets)]))
-    return cents_to_decimal(_fee_cents(rate_units(r), days, np.full(len(days), units[0]), day_count, rounding))
+    amounts = np.full(len(days), units[0])
+    return cents_to_decimal(_fee_cents(rate_units(r), days, amounts, day_count, rounding))

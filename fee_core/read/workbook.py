@@ -34,23 +34,22 @@ with ``t="e"`` (-> ``CellError('#N/A')`` etc.) and formula cells with no ``<v>``
 from __future__ import annotations
 
 import datetime as _dt
-import gc
+import mmap
 import os
 import posixpath
 import re
 import struct
-import mmap
 import zipfile
 import zlib
-from operator import itemgetter
 from dataclasses import dataclass
+from operator import itemgetter
 from urllib.parse import unquote
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _safe_fromstring
 
-from .findings import Finding, Location, column_letter, error
+from ..findings import Finding, Location, column_letter, error
 from .raw import CellError, RawBook, RawTable
 
 __all__ = [
@@ -165,7 +164,7 @@ class _Reader:
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError,
                     EOFError, NotImplementedError) as exc:
                 raise self.refuse("book.not_workbook",
-                                  f"the file is not a readable workbook ({exc}); {_SAVE_AS}")
+                                  f"the file is not a readable workbook ({exc}); {_SAVE_AS}") from None
             with zf:
                 return self._read_zip(fh, zf)
 
@@ -174,11 +173,11 @@ class _Reader:
             st = os.stat(self.path)
         except FileNotFoundError:
             raise self.refuse("book.not_found",
-                              "the workbook file does not exist; check the path and file name")
+                              "the workbook file does not exist; check the path and file name") from None
         except OSError as exc:
             raise self.refuse("book.not_found",
                               f"the workbook file cannot be opened ({exc.strerror or exc}); "
-                              "check the path and its permissions")
+                              "check the path and its permissions") from None
         if not os.path.isfile(self.path):
             raise self.refuse("book.not_workbook",
                               "the path is not a file (a folder?); give the path of the .xlsx file")
@@ -309,7 +308,7 @@ class _Reader:
         except _ZipLie as exc:
             raise self.refuse("book.too_large" if exc.too_big else "book.corrupt",
                               f"the part {part!r} {exc}; the file is damaged or crafted to "
-                              "exhaust memory, and is not read")
+                              "exhaust memory, and is not read") from None
 
     def _check_prolog(self, part: str) -> None:
         head = self._read_member(part, head=_PROLOG_BYTES)
@@ -329,10 +328,10 @@ class _Reader:
             raise self.refuse("book.unsafe_xml",
                               f"the part {part!r} declares a DTD or entities (an 'XML bomb' "
                               "pattern Excel never writes); the file is refused; ask the sender "
-                              "for a workbook saved by Excel")
+                              "for a workbook saved by Excel") from None
         except (ParseError, ValueError) as exc:
             raise self.refuse("book.corrupt",
-                              f"the part {part!r} is not well-formed XML ({exc}); {_SAVE_AS}")
+                              f"the part {part!r} is not well-formed XML ({exc}); {_SAVE_AS}") from None
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (type, resolved part name) for ``part``."""
@@ -449,18 +448,8 @@ class _Reader:
         except Exception as exc:       # calamine raises its own error classes, or panics
             raise self.refuse("book.corrupt",
                               f"the workbook cannot be read ({type(exc).__name__}: {exc}); "
-                              f"{_SAVE_AS}")
-        # calamine's to_python builds a list per row: millions of containers that the cyclic
-        # collector would walk again and again as they pile up (a quarter of the time on a 1 M-row
-        # sheet, and growth worse than linear).  Reference counting frees them either way; only
-        # the search for cycles waits until the tables are built.
-        gc_was_on = gc.isenabled()
-        gc.disable()
-        try:
-            return self._sheets_to_tables(wb, by_sheet)
-        finally:
-            if gc_was_on:
-                gc.enable()
+                              f"{_SAVE_AS}") from None
+        return self._sheets_to_tables(wb, by_sheet)
 
     def _sheets_to_tables(self, wb, by_sheet: dict[str, list[_TableDef]]) -> dict[str, RawTable]:
         tables: dict[str, RawTable] = {}
@@ -471,7 +460,7 @@ class _Reader:
                 except Exception as exc:
                     raise self.refuse("book.corrupt",
                                       f"sheet {sheet!r} cannot be read ({type(exc).__name__}: "
-                                      f"{exc}); {_SAVE_AS}", sheet=sheet)
+                                      f"{exc}); {_SAVE_AS}", sheet=sheet) from None
                 specials = None               # the sheet's error/no-value cells, scanned lazily
                 for td in tds:
                     table, specials = self._build_table(td, grid, specials)
@@ -488,7 +477,7 @@ class _Reader:
         except _ZipLie as exc:
             raise self.refuse("book.too_large" if exc.too_big else "book.corrupt",
                               f"the part {part!r} {exc}; the file is damaged or crafted to "
-                              "exhaust memory, and is not read")
+                              "exhaust memory, and is not read") from None
 
     def _specials(self, part: str, sheet: str) -> dict:
         data = self.kept.pop(part, None) or self._read_member(part)
@@ -497,7 +486,7 @@ class _Reader:
         except ValueError as exc:
             raise self.refuse("book.corrupt",
                               f"sheet {sheet!r} cannot be scanned for error cells ({exc}); "
-                              f"{_SAVE_AS}", sheet=sheet)
+                              f"{_SAVE_AS}", sheet=sheet) from None
 
     def _build_table(self, td: _TableDef, grid: list, specials):
         ncols = td.c2 - td.c1 + 1
@@ -710,7 +699,7 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None = None, discard: bool =
             if not discard:
                 parts.append(out)
     except zlib.error as exc:
-        raise _ZipLie(f"cannot be decompressed ({exc})")
+        raise _ZipLie(f"cannot be decompressed ({exc})") from None
     if head is not None:
         return b"".join(parts)[:cap]
     if not d.eof or produced != declared:

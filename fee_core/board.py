@@ -8,7 +8,13 @@ totals; the quarter-over-quarter trend of the calendar year to date; and the pla
 engine's accruals (``engine.run``); this module only selects, groups and adds them, in exact
 ``Decimal`` cents, so the report's totals tie to ``fee12b1 compute`` to the cent.
 
-No file I/O and no openpyxl here: ``fee_core.xlsx_report`` writes the workbook.
+The Plan Status is written for a board, in plain sentences (``status_sentences``): the terms,
+the approvals, the next continuance due, terminations, and the few warnings that matter to a
+board (``board_attention``: agreed rates above the cap, funds dated before the plan, schedules
+that disagree, funds without a rate); the other warnings concern data entry and are counted in
+one sentence (``data_entry_sentence``), listed with their codes only in the report's appendix.
+
+No file I/O and no workbook library here: ``fee_core.write.report`` writes the workbook.
 """
 from __future__ import annotations
 
@@ -134,6 +140,7 @@ class BoardReport:
     trend: tuple[TrendLine, ...]           # Q1 .. this quarter of the calendar year
     status: PlanStatus
     warnings: tuple[Finding, ...]
+    attention: tuple[str, ...] = ()        # the warnings that matter to a board, in sentences
 
     @property
     def label(self) -> str:
@@ -196,10 +203,153 @@ def plan_status(book: Book, start: date, end: date) -> PlanStatus:
                       approve_by, next_approval, terminations)
 
 
+# --------------------------------------------------------------------------- plain sentences
+def long_date(d: date | None) -> str:
+    """``November 30, 2000``; "none" for no date."""
+    return f"{d:%B} {d.day}, {d.year}" if d else "none"
+
+
+def _names(items: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _rate(r: Decimal) -> str:
+    return f"{float(r) * 100:.2f}%".replace(".00%", "%") if r * 10000 == int(r * 10000) \
+        else f"{float(r) * 100:.4f}%"
+
+
+def status_sentences(rep: BoardReport) -> list[str]:
+    """The plan's status for the quarter in plain sentences: when the plan took effect, each
+    term overlapping the quarter and its approval, the next continuance due (or already
+    approved), terminations."""
+    st, end = rep.status, rep.end
+    out = [f"The plan took effect on {long_date(st.effective)}." if st.effective
+           else "The workbook records no date on which the plan took effect."]
+    for t in st.terms:
+        span = f"{long_date(t.start)} to {long_date(t.end)}"
+        if t.initial:
+            verb = "ran" if t.end <= end else "runs"
+            out.append(f"The initial term {verb} from {span}; it needed no continuance approval.")
+        elif t.in_force_from is None:
+            out.append(f"No continuance was approved for the term {span}: the plan was not in "
+                       f"force during that term and no fee accrued.")
+        elif t.in_force_from == t.start:
+            out.append(f"The board approved the continuance of the plan for the term {span} on "
+                       f"{long_date(t.approval)}.")
+        else:
+            out.append(f"The board approved the continuance for the term {span} late, on "
+                       f"{long_date(t.approval)}: the plan was in force only from "
+                       f"{long_date(t.in_force_from)}, and no fee accrued before.")
+    if st.next_term_start is not None:
+        nxt = f"the next term ({long_date(st.next_term_start)} to {long_date(st.next_term_end)})"
+        if st.next_approval:
+            out.append(f"The board has already approved the continuance for {nxt}, on "
+                       f"{long_date(st.next_approval)}.")
+        else:
+            out.append(f"The board must approve the continuance of the plan for {nxt} by "
+                       f"{long_date(st.approve_by)}, in a vote dated no earlier than "
+                       f"{long_date(st.approve_from)} (plan ELEVENTH); without it the plan lapses "
+                       f"on {long_date(st.next_term_start)}.")
+    if not st.terminations:
+        out.append("No fund's participation in the plan has been terminated.")
+    for d, fund, notes in st.terminations:
+        who = f"{fund}'s participation in the plan" if fund else "The plan itself"
+        why = f" ({notes})" if notes else ""
+        if d <= end:
+            out.append(f"{who} was terminated effective {long_date(d)}{why}.")
+        else:
+            out.append(f"{who} is to be terminated effective {long_date(d)}{why}.")
+    return out
+
+
+# Warnings a board needs to know of (the plan's documents and agreements); the others concern
+# data entry and go to the appendix.
+BOARD_CODES = ("provider.rate_above_cap", "plan.fund_before_plan", "schedule.disagreement",
+               "schedule.no_rate", "name.former_in_schedule_a", "plan.effective_twice",
+               "plan.effective_with_fund", "plan.approval_with_fund")
+# What a kind of data-entry warning is about, for the one sentence that counts them.
+DATA_ENTRY = {
+    "name.variant": "fund names spelled differently from Schedule A",
+    "nav.jump": "net asset values that change by more than half in a day",
+    "nav.not_session": "net asset values dated on days the NYSE was closed",
+    "nav.precision": "net asset values with digits below 1/100 cent",
+    "nav.calendar_range": "net asset values outside the calendar the tool knows",
+    "provider_assets.outside_agreement": "provider assets outside the provider's agreement dates",
+    "setting.unknown": "unknown settings",
+    "rate.percent_points": "rates that look like percentage points",
+}
+
+
+def _first_sentence(text: str) -> str:
+    cut = text.find(". ")
+    return text if cut < 0 else text[:cut + 1]
+
+
+def board_attention(book: Book, warnings: list[Finding] | tuple[Finding, ...]) -> list[str]:
+    """The warnings that matter to a board, as plain sentences (one per kind)."""
+    codes = {f.code for f in warnings}
+    out: list[str] = []
+    if "provider.rate_above_cap" in codes:
+        cap = book.settings.service_fee_cap
+        above = [p for p in book.providers if p.rate > cap]
+        if above:
+            who = _names([f"{p.name} ({p.id}) at {_rate(p.rate)}" for p in above])
+            out.append(f"{_plural(len(above), 'service provider has', 'service providers have')} "
+                       f"an agreed service fee rate above the {_rate(cap)} cap of plan SEVENTH: "
+                       f"{who}. {'It is' if len(above) == 1 else 'They are'} paid at the cap, "
+                       f"never more.")
+    if "plan.fund_before_plan" in codes:
+        effective = next((e.date for e in book.events if e.event == "Plan Effective"), None)
+        early = [f for f in book.funds if effective is not None and f.effective < effective]
+        if early:
+            dates = sorted({f.effective for f in early})
+            when = _names([long_date(d) for d in dates])
+            out.append(f"{_plural(len(early), 'fund is', 'funds are')} dated {when} in the "
+                       f"schedules, before the plan took effect on {long_date(effective)}: "
+                       f"{_names([f.name for f in early])}. No fee accrues for them before "
+                       f"{long_date(effective)}.")
+    for code in BOARD_CODES[2:]:
+        found = [f for f in warnings if f.code == code]
+        if not found:
+            continue
+        lead = {"schedule.disagreement": "The plan's schedules disagree: ",
+                "schedule.no_rate": "", "name.former_in_schedule_a": ""}.get(code, "")
+        for f in found[:3]:
+            text = _first_sentence(f.message)
+            out.append(lead + (text[:1].lower() + text[1:] if lead else text))
+        if len(found) > 3:
+            out.append(f"… and {len(found) - 3} more of the same kind (see the Appendix).")
+    return out
+
+
+def data_entry_sentence(warnings: list[Finding] | tuple[Finding, ...]) -> str | None:
+    """One sentence counting the warnings that concern data entry only (by what they are
+    about), or None when there are none."""
+    rest = [f for f in warnings if f.code not in BOARD_CODES]
+    if not rest:
+        return None
+    counts: dict[str, int] = {}
+    for f in rest:
+        what = DATA_ENTRY.get(f.code, "other data-entry matters")
+        counts[what] = counts.get(what, 0) + 1
+    parts = _names([f"{n} on {what}" for what, n in counts.items()])
+    return (f"{_plural(len(rest), 'further warning concerns', 'further warnings concern')} data "
+            f"entry in the workbook ({parts}); the fund accountant follows them up. They are "
+            f"listed, with the tool's codes, on the Appendix sheet.")
+
+
 def board_report(quarter_result, ytd_result, year: int, q: int) -> BoardReport:
     """The report from two engine results: ``quarter_result`` = ``run(start=q_start,
     end=q_end, by='period')`` and ``ytd_result`` = ``run(start=Jan 1 (or the Settings
-    Period Start when later), end=q_end, by='quarter')``.  Both must be free of errors (ValueError otherwise)."""
+    Period Start when later), end=q_end, by='quarter')``.  Both must be free of errors
+    (ValueError otherwise)."""
     for r in (quarter_result, ytd_result):
         if r is None or not r.ok or r.accruals is None:
             raise ValueError("the board report needs results without errors")
@@ -252,7 +402,8 @@ def board_report(quarter_result, ytd_result, year: int, q: int) -> BoardReport:
     warnings = tuple(f for f in sort_findings(list(quarter_result.findings)
                                               + list(ytd_result.findings)) if not f.is_error)
     return BoardReport(year, q, start, end, book.source or "", tuple(lines), tuple(not_in_plan),
-                       unallocated, total, tuple(trend), plan_status(book, start, end), warnings)
+                       unallocated, total, tuple(trend), plan_status(book, start, end), warnings,
+                       tuple(board_attention(book, warnings)))
 
 
 def make_report(book: Book, findings: list[Finding], year: int, q: int

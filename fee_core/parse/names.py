@@ -91,7 +91,7 @@ class NameResolver:
         """The nearest known names (canonical or former), best first."""
         key = normalise(name, self.brands)
         keys = {normalise(c, self.brands): c for c in self.canonical}
-        for old, new in self.former.items():
+        for old in self.former:
             keys.setdefault(normalise(old, self.brands), old)
         from difflib import get_close_matches  # only when a name is unknown
         near = get_close_matches(key, list(keys), n=n, cutoff=0.6)

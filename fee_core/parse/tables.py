@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import numpy as np
 
-from . import contract
-from .columns import Columns
-from .contract import TABLES
-from .findings import Finding, Location, column_letter, error, warning
-from .model import (AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow,
-                    Rename, Settings)
-from .names import EXACT, FORMER, NORMALISED, NameResolver, brand_words, did_you_mean
-from .raw import CellError, RawBook, RawTable
+from .. import contract
+from ..columns import Columns
+from ..contract import SETTINGS, TABLES, Settings
+from ..findings import Finding, Location, column_letter, error, warning
+from ..model import AMOUNT_SCALE, Book, Fund, Nav, PlanEvent, Provider, RateRow, Rename
+from ..read.raw import CellError, RawBook, RawTable
+from .names import NORMALISED, NameResolver, brand_words, did_you_mean
 
 EPOCH_1900 = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
@@ -66,7 +65,7 @@ def as_date(v, date1904: bool) -> date | None:
     if isinstance(v, CellError):
         raise _error_problem(v)
     if isinstance(v, bool):
-        raise CellProblem("cell.not_a_date", f"TRUE/FALSE is not a date; enter a real date")
+        raise CellProblem("cell.not_a_date", "TRUE/FALSE is not a date; enter a real date")
     if isinstance(v, (int, float)):
         return serial_to_date(float(v), date1904)
     text = str(v).strip()
@@ -191,6 +190,7 @@ def check_table(raw: RawBook, name: str, findings: list[Finding]) -> RawTable | 
 
 # --------------------------------------------------------------------------- settings
 def parse_settings(t: RawTable | None, date1904: bool, findings: list[Finding]) -> Settings:
+    """The Settings table -> ``Settings``; a blank Value keeps the default (SPEC §3)."""
     if t is None:
         return Settings()
     r = TableReader(t, date1904, findings)
@@ -199,23 +199,24 @@ def parse_settings(t: RawTable | None, date1904: bool, findings: list[Finding]) 
         name = r.get(i, "Setting", "text")
         if not name:
             continue
-        if name not in contract.SETTINGS:
-            near = [s for s in contract.SETTINGS if s.lower() == name.lower()]
+        spec = SETTINGS.get(name)
+        if spec is None:
+            near = [s for s in SETTINGS if s.lower() == name.lower()]
             findings.append(warning("setting.unknown", r.loc(i, "Setting"),
                                     f"Unknown setting '{name}' is ignored."
                                     + (f" Did you mean '{near[0]}'?" if near else "")))
             continue
-        if name in values:
+        if spec.attr in values:
             findings.append(error("setting.duplicate", r.loc(i, "Setting"),
                                   f"Setting '{name}' is given twice; keep one row."))
             continue
-        kind, _ = contract.SETTINGS[name]
         raw_v = r.value(i, "Value")
         if raw_v is None or raw_v == "":
             continue  # default
-        if kind == "date":
+        v: object
+        if spec.kind == "date":
             v = r.get(i, "Value", "date")
-        elif kind == "rate":
+        elif spec.kind == "rate":
             v = r.get(i, "Value", "rate")
             if v is not None and (v < 0 or v > 1):
                 findings.append(error("setting.bad_value", r.loc(i, "Value"),
@@ -223,22 +224,13 @@ def parse_settings(t: RawTable | None, date1904: bool, findings: list[Finding]) 
                 v = None
         else:
             v = r.get(i, "Value", "text")
-            choices = contract.SETTING_CHOICES[name]
-            if v is not None and v not in choices:
+            if v is not None and v not in spec.choices:
                 findings.append(error("setting.bad_value", r.loc(i, "Value"),
-                                      f"{name} must be one of {', '.join(choices)}; got '{v}'."))
+                                      f"{name} must be one of {', '.join(spec.choices)}; got '{v}'."))
                 v = None
         if v is not None:
-            values[name] = v
-    kw = {}
-    mapping = {"Period Start": "period_start", "Period End": "period_end", "Day Count": "day_count",
-               "Rounding": "rounding", "Service Fee Cap": "service_fee_cap",
-               "Asset-Based Sales Charge Cap": "absc_cap", "Payment Frequency": "payment_frequency",
-               "Initial Term End": "initial_term_end"}
-    for k, attr in mapping.items():
-        if k in values:
-            kw[attr] = values[k]
-    return Settings(**kw)
+            values[spec.attr] = v
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- schedules
@@ -589,7 +581,7 @@ def parse_nav(t: RawTable | None, date1904: bool, resolver: NameResolver,
             values[:, j] = np.where(use & ~present[:, j], units, values[:, j])
             present[:, j] |= use
     rows = t.excel_row(idx.astype(np.int64))
-    return Nav(kept_dates, funds, values, present, rows, tuple(columns), t.sheet, t.name, invalid)
+    return Nav(kept_dates, funds, values, present, rows, tuple(columns), invalid, t.sheet, t.name)
 
 
 # --------------------------------------------------------------------------- providers
@@ -676,7 +668,7 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
             bad_cells[k] = True
         for code, rows in by_code.items():
             msg = {k: p.message for k, p in probs}
-            report(code, rows, header, lambda k, h=header: f"{h}: {msg[k]}.")
+            report(code, rows, header, lambda k, h=header, m=msg: f"{h}: {m[k]}.")
     blank_amt = np.array([v is None for v in raw_amt], bool) if not ok.all() else np.zeros(n, bool)
     blank_row = np.isnat(starts) & np.isnat(ends) & (pids == "") & (written == "") & blank_amt
     blank_row &= ~bad_cells
@@ -695,7 +687,8 @@ def parse_provider_assets(t: RawTable | None, date1904: bool, resolver: NameReso
             p = CellProblem("cell.not_a_number", f"'{raw_amt[k]}' is not a number")
         except CellProblem as e:
             p = e
-        findings.append(error(p.code, r.loc(int(k), "Average Net Assets"), f"Average Net Assets: {p.message}."))
+        findings.append(error(p.code, r.loc(int(k), "Average Net Assets"),
+                              f"Average Net Assets: {p.message}."))
     good &= ok
     report("cell.negative", np.nonzero(good & (amounts < 0))[0], "Average Net Assets",
            lambda k: f"Average Net Assets {amounts[k]:,.2f} is negative; enter 0 or more.")
@@ -802,6 +795,8 @@ def parse_book(raw: RawBook) -> tuple[Book, list[Finding]]:
     sheets = {name: (t.sheet if t is not None else TABLES[name].sheet) for name, t in tables.items()}
     letters = {name: {h: column_letter(t.column_index(h)) for h in t.headers}
                for name, t in tables.items() if t is not None}
+    from .gl_accounts import parse_gl_accounts  # the optional GL Accounts table (SPEC §3)
+    gl = parse_gl_accounts(raw, d1904, findings)
     book = Book(settings, funds, rates, renames, events, nav, providers, assets, expenses,
-                raw.path, sheets, letters)
+                raw.path, sheets, letters, gl)
     return book, findings

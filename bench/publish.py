@@ -1,0 +1,107 @@
+"""Measure: ``fee12b1 publish`` against ``fee12b1 compute`` on the same large workbook (SPEC §7:
+publish within 3x the time of compute, under 500 MB).
+
+``measure(ctx)`` (a ``bench.context.Context``, or a bare configuration dict) takes the 10-year,
+300-provider benchmark workbook (``ctx.providers_book(300)``: ``bench.data.workbook(first_year=
+2001, last_year=2010, n_providers=300, assets_year=2010)``), then times both commands end to end
+as fresh processes, alternately, ``cfg["reps_slow"]`` times each: wall-clock seconds, CPU
+seconds (user + system of the process: the figure a busy machine disturbs least) and peak
+resident memory.  Returns the medians and the ratios publish / compute; ``rows(res)`` gives
+the lines of the results table.  Configuration keys used: ``reps_slow`` (default 3),
+``publish_providers`` (default 300), ``first_year`` (default 2001).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import data as D
+
+KEY = "publish"
+
+# Runs one fee12b1 command in this process and prints its peak RSS (KiB on Linux) to stderr
+# as the last line, so each measured process reports its own peak.
+_RUNNER = ("import resource, sys\n"
+           "from fee_core.cli import main\n"
+           "rc = main(sys.argv[1:])\n"
+           "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+           "sys.exit(rc)\n")
+
+
+def _run(argv: list[str]) -> dict:
+    """One fresh process: wall seconds, CPU seconds (user + system), peak RSS in MB."""
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", _RUNNER, *argv], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    err = p.stderr.read() if p.stderr else ""
+    p.stderr.close() if p.stderr else None
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed ({p.returncode}): {err[-500:]}")
+    peak_kib = int(err.strip().splitlines()[-1].split()[-1])
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kib / 1024}
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def measure(ctx) -> dict:
+    """Publish and compute on the large benchmark workbook; medians and ratios (see module)."""
+    cfg = ctx if isinstance(ctx, dict) else ctx.cfg
+    reps = int(cfg.get("reps_slow", 3))
+    providers = int(cfg.get("publish_providers", 300))
+    first = int(cfg.get("first_year", 2001))
+    book = D.workbook(first_year=first, last_year=2010, n_providers=providers, assets_year=2010)
+    with tempfile.TemporaryDirectory(prefix="fee12b1-bench-publish-") as tmp:
+        out = Path(tmp)
+        compute = [book.as_posix(), "--csv", str(out / "csv"), "--force"]
+        publish = [book.as_posix(), str(out / "published.xlsx"), "--force"]
+        runs: dict[str, list[dict]] = {"compute": [], "publish": []}
+        for _ in range(max(1, reps)):
+            runs["compute"].append(_run(["compute", *compute]))
+            runs["publish"].append(_run(["publish", *publish]))
+        size = (out / "published.xlsx").stat().st_size
+    res: dict = {"book": book.name, "book_bytes": book.stat().st_size, "reps": reps,
+                 "published_bytes": size}
+    for cmd, rs in runs.items():
+        res[cmd] = {"wall_s": _median(rs, "wall"), "cpu_s": _median(rs, "cpu"),
+                    "peak_mb": max(r["peak_mb"] for r in rs),
+                    "wall_min_s": min(r["wall"] for r in rs), "wall_max_s": max(r["wall"] for r in rs)}
+    res["ratio_wall"] = res["publish"]["wall_s"] / res["compute"]["wall_s"]
+    res["ratio_cpu"] = res["publish"]["cpu_s"] / res["compute"]["cpu_s"]
+    res["target"] = "publish within 3x compute, under 500 MB (SPEC §7)"
+    if not isinstance(ctx, dict):
+        ctx.log(f"publish {res['publish']['wall_s']:.2f} s ({res['ratio_wall']:.1f}x compute "
+                f"{res['compute']['wall_s']:.2f} s; CPU {res['ratio_cpu']:.1f}x), peak "
+                f"{res['publish']['peak_mb']:.0f} MB")
+    return res
+
+
+def rows(res: dict) -> list[tuple[str, str, str, str, str]]:
+    P = res[KEY]
+    pub, cmp_ = P["publish"], P["compute"]
+
+    def s(x: float) -> str:
+        return f"{x * 1e3:,.1f} ms" if x < 1 else f"{x:,.2f} s"
+    ok = P["ratio_wall"] <= 3 and pub["peak_mb"] < 500
+    return [
+        ("7 publish: `fee12b1 publish` CLI e2e (300 providers)", s(pub["wall_s"]),
+         f"compute {s(cmp_['wall_s'])}", f"{P['ratio_wall']:.1f}x compute (CPU {P['ratio_cpu']:.1f}x)",
+         f"<= 3x, < 500 MB: {'met' if ok else 'MISSED'}"),
+        ("7 publish: peak memory", f"{pub['peak_mb']:,.0f} MB", f"compute {cmp_['peak_mb']:,.0f} MB",
+         "", ""),
+    ]
+
+
+if __name__ == "__main__":                       # python -m bench.publish [reps]
+    import json
+    print(json.dumps(measure({"reps_slow": int(sys.argv[1]) if len(sys.argv) > 1 else 3}),
+                     indent=2))

@@ -1,0 +1,50 @@
+"""``fee12b1 publish BOOK.xlsx OUT.xlsx``: the values-only copy for email (SPEC §6)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_input
+from ..errors import UsageError
+from ..write.publish import PUBLISH_STEPS, publish
+
+# An input this large takes over about two seconds to publish (or to write as a computed
+# workbook): its steps are shown on stderr when that is a terminal (SPEC §8).
+BIG_INPUT = 1_000_000
+
+
+def progress_for(book: Path, steps: int) -> tuple[Callable[[str], None] | None, Progress]:
+    """(the step callback for a writer -- None for a small input --, the Progress that times
+    the run for the closing line)."""
+    prog = Progress(steps)
+    big = book.stat().st_size >= BIG_INPUT
+    return (prog.step if big else None), prog
+
+
+def cmd_publish(args) -> int:
+    book = require_input(args.book)
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"{out}: the published copy is a plain .xlsx file")
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give the output file")
+    step, prog = progress_for(book, PUBLISH_STEPS)
+    ok, findings = publish(book, out, force=args.force, progress=step)
+    print_findings(findings)
+    if not ok:
+        print(f"errors in the data: {out} not written")
+        return EXIT_DATA
+    print(f"wrote {out} in {prog.seconds():.1f} s")
+    return EXIT_OK
+
+
+def register(sub) -> None:
+    p = sub.add_parser("publish", help="write a values-only copy of a workbook for email",
+                       description="Check and compute a workbook and write a new plain .xlsx "
+                                   "holding values (every native tie-out formula with its "
+                                   "stored result), no macros and no add-in functions, "
+                                   "print-ready, for readers without Python.")
+    p.add_argument("book", metavar="BOOK.xlsx", help="the input workbook (never changed)")
+    p.add_argument("out", metavar="OUT.xlsx", help="the published copy to write")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.set_defaults(func=cmd_publish)
