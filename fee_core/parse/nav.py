@@ -1,0 +1,121 @@
+"""The NAV table -> ``Nav`` (SPEC §3: a Date column, then one money column per fund):
+dates in order and unique, net assets positive and below a trillion, in integer units."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..findings import column_letter, error, warning
+from ..model import AMOUNT_SCALE, Nav
+from ..read.raw import RawTable
+from .funds import Names
+from .sink import Sink
+from .table import Table
+
+MAX_AMOUNT = 1e12  # a trillion dollars: beyond it a value is surely a typo
+
+
+def to_units(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dollar floats -> int64 units (AMOUNT_SCALE per dollar) and a mask of values that had
+    more precision than a unit (rounded half away from zero, reported by the caller)."""
+    scaled = values * AMOUNT_SCALE
+    units = np.round(scaled)
+    # a value typed with at most 4 decimals lands within float noise of a whole unit
+    lossy = np.abs(scaled - units) > np.maximum(1e-3, np.abs(scaled) * 4e-16)
+    return units.astype(np.int64), lossy
+
+
+def parse_nav(raw: RawTable | None, date1904: bool, names: Names, sink: Sink) -> Nav:
+    """Fund columns are found by header (SPEC §5 names); a row with values but no date, rows
+    out of order and duplicate dates are errors; so are zero, negative and absurd amounts."""
+    if raw is None:
+        return Nav.empty()
+    fund_cols: dict[str, list[str]] = {}
+    for h in raw.headers:
+        if h == "Date" or not str(h).strip():
+            continue
+        fund = names.resolve(h, _header_loc(raw, h), "NAV column")
+        if fund:
+            fund_cols.setdefault(fund, []).append(h)
+    kinds = {"Date": "date", **{h: "money" for hs in fund_cols.values() for h in hs}}
+    t = Table(raw, date1904, sink, kinds)
+    n = t.n
+    dates_col = t.col("Date")
+    dates = dates_col.values
+    row_has_value = np.zeros(n, bool)
+    for hs in fund_cols.values():
+        for h in hs:
+            c = t.col(h)
+            row_has_value |= ~c.blank & ~c.bad
+    blank_date = dates_col.blank
+    sink.rows("cell.blank", np.nonzero(blank_date & row_has_value)[0], lambda k: t.loc(k, "Date"),
+              lambda k: "Date is empty on a row with net assets; enter the date.",
+              t.loc(None, "Date"), "an empty Date")
+    idx = np.nonzero(~np.isnat(dates))[0]
+    kept_dates = dates[idx]
+    if len(kept_dates) > 1:
+        back = np.nonzero(kept_dates[1:] < kept_dates[:-1])[0]
+        sink.rows("nav.out_of_order", back, lambda k: t.loc(int(idx[k + 1]), "Date"),
+                  lambda k: f"Date {kept_dates[k + 1]} comes after {kept_dates[k]}; sort the "
+                            f"NAV table by Date, oldest first.",
+                  t.loc(None, "Date"), "a date out of order")
+        order = np.argsort(kept_dates, kind="stable")
+        sd = kept_dates[order]
+        dup = np.nonzero(sd[1:] == sd[:-1])[0]
+        sink.rows("nav.duplicate_date", dup, lambda k: t.loc(int(idx[order[k + 1]]), "Date"),
+                  lambda k: f"Date {sd[k]} appears twice (also row "
+                            f"{raw.excel_row(int(idx[order[k]]))}); keep one row per business day.",
+                  t.loc(None, "Date"), "a repeated date")
+        idx = idx[order]
+        kept_dates = sd
+    funds = tuple(fund_cols)
+    values = np.zeros((len(idx), len(funds)), np.int64)
+    present = np.zeros((len(idx), len(funds)), bool)
+    invalid = np.zeros((len(idx), len(funds)), bool)
+    columns = []
+    for j, fund in enumerate(funds):
+        headers = fund_cols[fund]
+        columns.append((column_letter(raw.column_index(headers[0])), headers[0]))
+        for h in headers:
+            c = t.col(h)
+            v_idx = c.values[idx]
+            ok_idx = ~c.blank[idx] & ~c.bad[idx]
+            invalid[:, j] |= c.bad[idx]
+
+            def at(k, h=h):
+                return t.loc(int(idx[k]), h)
+
+            whole = t.loc(None, h)
+            sink.rows("nav.not_positive", np.nonzero(ok_idx & (v_idx <= 0))[0], at,
+                      lambda k, fund=fund, v=v_idx: (
+                          f"Net assets of {fund} on {kept_dates[k]} are "
+                          f"{'negative' if v[k] < 0 else 'zero'} ({v[k]:,.2f}); Class K net "
+                          f"assets must be positive. Leave the cell empty before the fund's "
+                          f"Class K shares existed."),
+                      whole, "zero or negative net assets")
+            huge = ok_idx & (np.abs(v_idx) >= MAX_AMOUNT)
+            sink.rows("nav.too_large", np.nonzero(huge)[0], at,
+                      lambda k, v=v_idx: f"Net assets {v[k]:,.2f} exceed $1 trillion; check the "
+                                         f"cell (units are dollars).",
+                      whole, "net assets over $1 trillion")
+            use = ok_idx & (v_idx > 0) & ~huge
+            invalid[:, j] |= ok_idx & ~use
+            units, lossy = to_units(np.where(use, v_idx, 0.0))
+            sink.rows("nav.precision", np.nonzero(lossy & use)[0], at,
+                      lambda k, v=v_idx: f"Net assets {float(v[k])!r} have digits below a hundredth of "
+                                         f"a cent; they are rounded to 4 decimals.",
+                      whole, "digits below a hundredth of a cent", make=warning)
+            both = present[:, j] & use
+            sink.rows("name.both_names", np.nonzero(both)[0], at,
+                      lambda k, fund=fund, headers=headers: (
+                          f"{kept_dates[k]} has net assets for {fund} under two names "
+                          f"({', '.join(headers)}); keep one column."),
+                      whole, "net assets under two names")
+            values[:, j] = np.where(use & ~present[:, j], units, values[:, j])
+            present[:, j] |= use
+    rows = raw.excel_row(idx.astype(np.int64))
+    return Nav(kept_dates, funds, values, present, rows, tuple(columns), invalid, raw.sheet, raw.name)
+
+
+def _header_loc(raw: RawTable, h: str):
+    from ..findings import Location
+    return Location(raw.sheet, raw.name, column=h)
