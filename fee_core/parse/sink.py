@@ -1,4 +1,4 @@
-"""Where the parser's findings go, and the one way repeated findings are capped.
+"""Where the parser's findings go; repeated findings are capped by ``findings.capped``.
 
 A column of a million rows with one problem on every row gives the first ``LIMIT`` findings,
 each at its cell, and one more finding that counts the rest: enough to find and fix the
@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import numpy as np
-
-from ..findings import Finding, Location, error
-
-LIMIT = 50          # findings of one code in one column (or one table), then a count
+from ..findings import LIMIT, Finding, Location, capped, error
 
 
 class Sink:
@@ -30,12 +26,5 @@ class Sink:
     def rows(self, code: str, rows, at: Callable[[int], Location],
              message: Callable[[int], str], whole: Location, what: str,
              make: Callable[[str, Location, str], Finding] = error, limit: int = LIMIT) -> None:
-        """One finding per row index in ``rows`` (located by ``at``, worded by ``message``) up
-        to ``limit``, then one finding at ``whole`` counting the others (``what``: the problem
-        in a few words, e.g. "a blank Date")."""
-        rows = np.asarray(rows, np.int64)
-        for k in rows[:limit].tolist():
-            self.add(make(code, at(k), message(k)))
-        if len(rows) > limit:
-            self.add(make(code, whole, f"... and {len(rows) - limit:,} more rows with {what} "
-                                       f"(only the first {limit} are listed)."))
+        """``findings.capped`` into this sink."""
+        self.extend(capped(code, rows, at, message, whole, what, make, limit))
