@@ -165,11 +165,13 @@ def _grid(book: Book, findings: list[Finding], start, end, by: str, need_nav: bo
           ) -> tuple[Result, Grid | None]:
     """The Result shell and the daily grid over the period (None when there is none)."""
     findings = list(findings)
+    if book.unusable:              # an unusable table: already said what is skipped
+        return Result(book, start, end, by, findings), None
     s, e, f0 = period_of(book, start, end)
     findings += f0
     res = Result(book, s, e, by, findings)
-    if s is None or e is None or book.unusable:
-        return res, None           # an unusable table: already said what is skipped
+    if s is None or e is None:
+        return res, None
     res.findings += period_before_plan(book, s, e)
     built = _guard("building the daily grid", build_grid, book, s, e, need_nav,
                    findings=res.findings)

@@ -16,7 +16,7 @@ from .expenses import parse_expenses
 from .funds import parse_funds
 from .nav import parse_nav
 from .plan_tables import parse_events, parse_rates
-from .providers import parse_provider_assets, parse_providers
+from .providers import listed_ids, parse_provider_assets, parse_providers
 from .settings import parse_settings
 from .sink import Sink
 from .table import ABSENT, UNUSABLE, Table, open_table
@@ -50,9 +50,11 @@ def parse_book(raw: RawBook) -> tuple[Book, list[Finding]]:
     rates = parse_rates(table("ScheduleB"), names)
     events = parse_events(table("PlanEvents"), names)
     nav = parse_nav(opened["NAV"][0], d1904, names, sink)
-    providers = parse_providers(table("Providers"), settings)
+    tp = table("Providers")
+    providers = parse_providers(tp, settings)
     assets = parse_provider_assets(table("ProviderAssets"), names, providers,
-                                   providers_known="Providers" not in unusable)
+                                   providers_known="Providers" not in unusable,
+                                   listed=listed_ids(tp))
     expenses = parse_expenses(table("Expenses"), names)
     sheets = {name: (t.sheet if t is not None else TABLES[name].sheet) for name, (t, _) in opened.items()}
     letters = {name: {h: column_letter(t.column_index(h)) for h in t.headers}

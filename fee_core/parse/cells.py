@@ -21,6 +21,7 @@ from ..read.raw import CellError
 
 EPOCH_1900 = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
+FIRST_DATE = date(1900, 1, 1)
 MAX_SERIAL = 2958465          # 9999-12-31 in the 1900 system
 NUMBER_KINDS = ("rate", "money", "number")
 KINDS = ("date", *NUMBER_KINDS, "text")
@@ -100,10 +101,15 @@ def to_date(v, date1904: bool) -> date | None:
     whole Excel serial are refused: dates must be real dates."""
     if v is None or _is_blank_text(v):
         return None
-    if isinstance(v, datetime):
-        return v.date()
     if isinstance(v, date):
-        return v
+        d = v.date() if isinstance(v, datetime) else v
+        if d < (EPOCH_1904 if date1904 else FIRST_DATE):
+            # serial 0, a negative serial or NaN under a date format: no date Excel can hold
+            raise CellProblem("cell.not_a_date",
+                              f"the cell holds {quote(v)}, which is before the first Excel date "
+                              f"({EPOCH_1904 if date1904 else FIRST_DATE}): the cell's number is "
+                              f"0, negative or not a number; enter a real date")
+        return d
     if isinstance(v, CellError):
         raise _error_problem(v)
     if isinstance(v, bool):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import column_letter, error, warning
+from ..findings import column_letter, warning
 from ..model import AMOUNT_SCALE, Nav
 from ..read.raw import RawTable
 from .funds import Names

@@ -21,6 +21,14 @@ from .table import Table
 HEADERS = ("Period Start", "Period End", "Provider ID", "Fund", "Average Net Assets")
 
 
+def listed_ids(t: Table | None) -> frozenset[str]:
+    """Every Provider ID written in the Providers table, usable row or not."""
+    if t is None:
+        return frozenset()
+    c = t.col("Provider ID")
+    return frozenset(str(v) for v in c.values[~c.blank & ~c.bad])
+
+
 def parse_providers(t: Table | None, settings: Settings) -> tuple[Provider, ...]:
     """Providers by ID; a bad Agreement Type, a negative rate or minimum, an end before the
     start and a repeated ID are errors; a rate above the Service Fee Cap is a warning (it is
@@ -76,9 +84,11 @@ def parse_providers(t: Table | None, settings: Settings) -> tuple[Provider, ...]
 
 
 def parse_provider_assets(t: Table | None, names: Names, providers: tuple[Provider, ...],
-                          providers_known: bool = True) -> Columns:
+                          providers_known: bool = True, listed: frozenset[str] = frozenset()
+                          ) -> Columns:
     """Provider Assets -> Columns (start, end, provider, fund, assets units, row, pidx, fidx).
-    ``providers_known`` False (the Providers table cannot be read) leaves IDs unjudged."""
+    ``providers_known`` False (the Providers table cannot be read) leaves IDs unjudged;
+    ``listed``: IDs of Providers rows with a bad cell (their rows are left out, not unknown)."""
     if t is None or t.n == 0:
         return empty_provider_assets()
     sink = t.sink
@@ -108,6 +118,7 @@ def parse_provider_assets(t: Table | None, names: Names, providers: tuple[Provid
     known = {p.id: i for i, p in enumerate(providers)}
     codes, uniq = factorize(pids)
     pidx = np.array([known.get(u, -1) for u in uniq] + [-1], np.int64)[codes]
+    unknown: list[tuple[str, np.ndarray]] = []
     for k, pid in enumerate(uniq):
         if pid == "" or pid in known:
             continue
@@ -115,13 +126,19 @@ def parse_provider_assets(t: Table | None, names: Names, providers: tuple[Provid
         if len(rows) == 0:
             continue
         good[codes == k] = False
-        if not providers_known:
-            continue
-        from difflib import get_close_matches  # only when a name is unknown
+        if providers_known and pid not in listed:    # a listed provider's bad row: reported
+            unknown.append((pid, rows))
+
+    def unknown_message(k: int) -> str:
+        from difflib import get_close_matches  # only when an ID is unknown
+        pid, rows = unknown[k]
         near = get_close_matches(pid, sorted(known), n=3, cutoff=0.5)
-        sink.add(error("provider.unknown", t.loc(int(rows[0]), "Provider ID"),
-                       f"Provider ID '{pid}' is not in the Providers table ({len(rows)} "
-                       f"row(s)).{did_you_mean(near)} Add the provider or correct the ID."))
+        return (f"Provider ID '{pid}' is not in the Providers table ({len(rows)} row(s))."
+                f"{did_you_mean(near)} Add the provider or correct the ID.")
+
+    sink.rows("provider.unknown", range(len(unknown)),
+              lambda k: t.loc(int(unknown[k][1][0]), "Provider ID"), unknown_message,
+              t.loc(None, "Provider ID"), "a Provider ID not in the Providers table")
     # funds: each distinct name resolved once (warnings and errors at its first row)
     codes, uniq = factorize(written)
     fidx_u = np.full(len(uniq) + 1, -1, np.int64)

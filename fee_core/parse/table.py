@@ -59,6 +59,12 @@ def _missing(raw: RawBook, spec: TableSpec, sink: Sink) -> str:
                        f"No Excel table named '{name}', but there is a table '{near[0]}': rename "
                        f"it '{name}' (Table Design > Table Name)."))
         return UNUSABLE
+    other = [k for k, t in raw.tables.items() if t.sheet == spec.sheet and k not in TABLES]
+    if other:
+        sink.add(error("table.missing", Location(spec.sheet, name),
+                       f"No Excel table named '{name}'; the sheet '{spec.sheet}' has a table named "
+                       f"'{other[0]}': rename it '{name}' (Table Design > Table Name)."))
+        return UNUSABLE
     on_sheet = spec.sheet in plain if plain is not None else spec.sheet in raw.sheet_names
     if on_sheet:
         where = f" ({plain[spec.sheet]})" if plain else ""

@@ -16,6 +16,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..contract import TABLES, headers_of
+from .text import formula_like
 from .xlsx import DATE_FORMAT, FIXED_TIME, MONEY_FORMAT, RATE_FORMAT
 
 
@@ -34,12 +35,14 @@ def add_table(ws, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any
     """
     kinds = kinds or {}
     for j, h in enumerate(headers):
-        ws.cell(row=first_row, column=first_col + j, value=h)
+        c = ws.cell(row=first_row, column=first_col + j, value=h)
+        if formula_like(str(h)):
+            c.data_type = "s"           # a header that looks like a formula stays text
     body = list(rows) or [[None] * len(headers)]
     for i, row in enumerate(body, start=1):
         for j, v in enumerate(row):
             c = ws.cell(row=first_row + i, column=first_col + j, value=_cell_value(v))
-            if isinstance(v, str) and v.startswith(("=", "+", "-", "@")):
+            if isinstance(v, str) and formula_like(v):
                 c.data_type = "s"       # a text that looks like a formula stays text
             kind = kinds.get(headers[j])
             if kind == "date" or isinstance(v, (date, datetime)):
