@@ -184,26 +184,27 @@ def check_nav_jumps(book: Book) -> list[Finding]:
     nav = book.nav
     out: list[Finding] = []
     for j, fund in enumerate(nav.funds):
-        idx = np.nonzero(nav.present[:, j])[0]
-        if len(idx) < 2:
-            continue
-        v = nav.values[idx, j]
-        prev, cur = v[:-1], v[1:]
-        jump = np.nonzero((2 * cur > 3 * prev) | (2 * cur < prev))[0]
-        if len(jump) == 0:
-            continue
-
-        def message(k, v=v, idx=idx, fund=fund):
-            a, b = int(v[k]), int(v[k + 1])
-            return (f"{fund}: net assets go from {a / AMOUNT_SCALE:,.2f} on "
-                    f"{to_date(nav.dates[idx[k]])} to {b / AMOUNT_SCALE:,.2f} on "
-                    f"{to_date(nav.dates[idx[k + 1]])} ({b / a - 1:+.0%}), a change of more "
-                    f"than half in one session. Check the cell (a digit typed twice or dropped?).")
-
-        out += capped("nav.jump", jump, lambda k, idx=idx, j=j: nav.location(int(idx[k + 1]), j),
-                      message, nav.location(None, j), f"a jump in {fund}'s net assets",
-                      make=warning)
+        out += _jumps(nav, j, fund)
     return out
+
+
+def _jumps(nav, j: int, fund: str) -> list[Finding]:
+    idx = np.nonzero(nav.present[:, j])[0]
+    if len(idx) < 2:
+        return []
+    v = nav.values[idx, j]
+    prev, cur = v[:-1], v[1:]
+    jump = np.nonzero((2 * cur > 3 * prev) | (2 * cur < prev))[0]
+
+    def message(k: int) -> str:
+        a, b = int(v[k]), int(v[k + 1])
+        return (f"{fund}: net assets go from {a / AMOUNT_SCALE:,.2f} on "
+                f"{to_date(nav.dates[idx[k]])} to {b / AMOUNT_SCALE:,.2f} on "
+                f"{to_date(nav.dates[idx[k + 1]])} ({b / a - 1:+.0%}), a change of more than "
+                f"half in one session. Check the cell (a digit typed twice or dropped?).")
+
+    return capped("nav.jump", jump, lambda k: nav.location(int(idx[k + 1]), j), message,
+                  nav.location(None, j), f"a jump in {fund}'s net assets", make=warning)
 
 
 BOOK_CHECKS = (

@@ -29,7 +29,7 @@ def parse_expenses(t: Table | None, names: Names) -> Columns:
                                  f"Category '{cat}' is not a purpose listed in plan FIFTH "
                                  f"({'; '.join(contract.EXPENSE_CATEGORIES)}).{did_you_mean(near)}"))
                 continue
-            fund = ""
+            fund: str | None = ""
             if written:
                 fund = names.resolve(written, t.loc(i, "Fund"), "Expenses fund")
                 if fund is None:

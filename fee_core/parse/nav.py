@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import column_letter, warning
+from ..findings import Location, column_letter, warning
 from ..model import AMOUNT_SCALE, Nav
 from ..read.raw import RawTable
 from .funds import Names
@@ -76,46 +76,52 @@ def parse_nav(raw: RawTable | None, date1904: bool, names: Names, sink: Sink) ->
         headers = fund_cols[fund]
         columns.append((column_letter(raw.column_index(headers[0])), headers[0]))
         for h in headers:
-            c = t.col(h)
-            v_idx = c.values[idx]
-            ok_idx = ~c.blank[idx] & ~c.bad[idx]
-            invalid[:, j] |= c.bad[idx]
-
-            def at(k, h=h):
-                return t.loc(int(idx[k]), h)
-
-            whole = t.loc(None, h)
-            sink.rows("nav.not_positive", np.nonzero(ok_idx & (v_idx <= 0))[0], at,
-                      lambda k, fund=fund, v=v_idx: (
-                          f"Net assets of {fund} on {kept_dates[k]} are "
-                          f"{'negative' if v[k] < 0 else 'zero'} ({v[k]:,.2f}); Class K net "
-                          f"assets must be positive. Leave the cell empty before the fund's "
-                          f"Class K shares existed."),
-                      whole, "zero or negative net assets")
-            huge = ok_idx & (np.abs(v_idx) >= MAX_AMOUNT)
-            sink.rows("nav.too_large", np.nonzero(huge)[0], at,
-                      lambda k, v=v_idx: f"Net assets {v[k]:,.2f} exceed $1 trillion; check the "
-                                         f"cell (units are dollars).",
-                      whole, "net assets over $1 trillion")
-            use = ok_idx & (v_idx > 0) & ~huge
-            invalid[:, j] |= ok_idx & ~use
-            units, lossy = to_units(np.where(use, v_idx, 0.0))
-            sink.rows("nav.precision", np.nonzero(lossy & use)[0], at,
-                      lambda k, v=v_idx: f"Net assets {float(v[k])!r} have digits below a hundredth of "
-                                         f"a cent; they are rounded to 4 decimals.",
-                      whole, "digits below a hundredth of a cent", make=warning)
-            both = present[:, j] & use
-            sink.rows("name.both_names", np.nonzero(both)[0], at,
-                      lambda k, fund=fund, headers=headers: (
-                          f"{kept_dates[k]} has net assets for {fund} under two names "
-                          f"({', '.join(headers)}); keep one column."),
-                      whole, "net assets under two names")
-            values[:, j] = np.where(use & ~present[:, j], units, values[:, j])
-            present[:, j] |= use
+            _fund_column(t, h, fund, headers, idx, kept_dates, values[:, j], present[:, j],
+                         invalid[:, j])
     rows = raw.excel_row(idx.astype(np.int64))
     return Nav(kept_dates, funds, values, present, rows, tuple(columns), invalid, raw.sheet, raw.name)
 
 
-def _header_loc(raw: RawTable, h: str):
-    from ..findings import Location
+def _fund_column(t: Table, h: str, fund: str, headers: list[str], idx: np.ndarray,
+                 kept_dates: np.ndarray, values: np.ndarray, present: np.ndarray,
+                 invalid: np.ndarray) -> None:
+    """One NAV column of ``fund`` (a fund may have two: its former and current name) into the
+    fund's ``values``/``present``/``invalid`` columns (views, written in place)."""
+    sink = t.sink
+    c = t.col(h)
+    v = c.values[idx]
+    ok = ~c.blank[idx] & ~c.bad[idx]
+    invalid |= c.bad[idx]
+
+    def at(k: int) -> Location:
+        return t.loc(int(idx[k]), h)
+
+    whole = t.loc(None, h)
+    sink.rows("nav.not_positive", np.nonzero(ok & (v <= 0))[0], at,
+              lambda k: (f"Net assets of {fund} on {kept_dates[k]} are "
+                         f"{'negative' if v[k] < 0 else 'zero'} ({v[k]:,.2f}); Class K net assets "
+                         f"must be positive. Leave the cell empty before the fund's Class K "
+                         f"shares existed."),
+              whole, "zero or negative net assets")
+    huge = ok & (np.abs(v) >= MAX_AMOUNT)
+    sink.rows("nav.too_large", np.nonzero(huge)[0], at,
+              lambda k: f"Net assets {v[k]:,.2f} exceed $1 trillion; check the cell (units are "
+                        f"dollars).",
+              whole, "net assets over $1 trillion")
+    use = ok & (v > 0) & ~huge
+    invalid |= ok & ~use
+    units, lossy = to_units(np.where(use, v, 0.0))
+    sink.rows("nav.precision", np.nonzero(lossy & use)[0], at,
+              lambda k: f"Net assets {float(v[k])!r} have digits below a hundredth of a cent; "
+                        f"they are rounded to 4 decimals.",
+              whole, "digits below a hundredth of a cent", make=warning)
+    sink.rows("name.both_names", np.nonzero(present & use)[0], at,
+              lambda k: (f"{kept_dates[k]} has net assets for {fund} under two names "
+                         f"({', '.join(headers)}); keep one column."),
+              whole, "net assets under two names")
+    values[:] = np.where(use & ~present, units, values)
+    present |= use
+
+
+def _header_loc(raw: RawTable, h: str) -> Location:
     return Location(raw.sheet, raw.name, column=h)

@@ -110,7 +110,8 @@ def blank_mask(values) -> np.ndarray:
     """Mask of the empty cells of a raw column (None, or text of spaces only)."""
     arr = np.empty(len(values), object)
     arr[:] = values
-    blank = np.equal(arr, None)
+    blank = np.array([v is None for v in arr], bool) if len(arr) < 1000 else \
+        np.asarray(arr == None)  # noqa: E711  (element-wise, in C)
     if str in set(map(type, values)):
         for i, v in enumerate(values):
             if isinstance(v, str) and not v.strip():
@@ -180,10 +181,18 @@ class Table:
         c = convert_column(raw if raw is not None else [None] * self.n, header, kind, self.date1904)
         self._cols[header] = c
         for code, rows in c.bad_rows_by_code().items():
-            self.sink.rows(code, rows, lambda k, h=header: self.loc(k, h),
-                           lambda k, h=header, col=c: f"{h}: {col.problem(k).message}.",
-                           self.loc(None, header), f"the same problem in column {header}")
+            self._refused(code, rows, c)
         return c
+
+    def _refused(self, code: str, rows: np.ndarray, c: Column) -> None:
+        def at(k: int) -> Location:
+            return self.loc(k, c.header)
+
+        def message(k: int) -> str:
+            return f"{c.header}: {c.problem(k).message}."
+
+        self.sink.rows(code, rows, at, message, self.loc(None, c.header),
+                       f"the same problem in column {c.header}")
 
     def required(self, header: str) -> np.ndarray:
         """Mask of data rows whose ``header`` cell is empty, each reported (``cell.blank``)."""
