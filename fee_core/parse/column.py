@@ -65,7 +65,8 @@ class _Bool:
 def factorize(col) -> tuple[np.ndarray, list]:
     """Codes (-1 for an empty cell) and the distinct values of a raw column, TRUE/FALSE kept
     apart from 1 and 0."""
-    col = list(col)
+    if not isinstance(col, (list, np.ndarray)):
+        col = list(col)
     if bool in set(map(type, col)):
         keys = [_Bool(v) if type(v) is bool else v for v in col]
         codes, uniques = _factorize(keys)
@@ -73,11 +74,14 @@ def factorize(col) -> tuple[np.ndarray, list]:
     return _factorize(col)
 
 
-def _factorize(col: list) -> tuple[np.ndarray, list]:
+def _factorize(col) -> tuple[np.ndarray, list]:
     if len(col) >= BIG_COLUMN:
         import pandas as pd
-        arr = np.empty(len(col), object)
-        arr[:] = col
+        if isinstance(col, np.ndarray) and col.dtype == object:
+            arr = col
+        else:
+            arr = np.empty(len(col), object)
+            arr[:] = col
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         return codes, list(uniques)
     index: dict = {}
