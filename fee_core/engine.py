@@ -158,7 +158,20 @@ def period_of(book: Book, start: date | None, end: date | None
         out.append(error("setting.bad_period", loc,
                          f"Period End {e} is before Period Start {s}; fix the period."))
         return None, None, out
+    if s < FIRST_DAY or e > LAST_DAY or (e - s).days >= MAX_PERIOD_DAYS:
+        out.append(error("setting.bad_period", loc,
+                         f"The period {s} to {e} is {(e - s).days + 1:,} days long or reaches outside "
+                         f"{FIRST_DAY.year}-{LAST_DAY.year}; compute at most {MAX_PERIOD_YEARS} years "
+                         f"at once, within the workbook's data."))
+        return None, None, out
     return s, e, out
+
+
+# a period is bounded before any day-by-day array is made: a typo such as 9999-12-31 would
+# otherwise cost gigabytes (SPEC §5 "bound sizes")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+MAX_PERIOD_YEARS = 50
+MAX_PERIOD_DAYS = MAX_PERIOD_YEARS * 366
 
 
 def _grid(book: Book, findings: list[Finding], start, end, by: str, need_nav: bool

@@ -154,6 +154,7 @@ def plan_in_force(book: Book, days: np.ndarray) -> tuple[np.ndarray, list[Term],
     if terminated is not None:
         mask &= days < d64(terminated)
     loc = Location(book.sheets.get("PlanEvents", "Plan Events"), "PlanEvents", column="Event")
+    lapses = []
     for t in terms:
         lapse = t.lapsed_days
         if lapse is None:
@@ -162,10 +163,26 @@ def plan_in_force(book: Book, days: np.ndarray) -> tuple[np.ndarray, list[Term],
         if terminated is not None:
             b = min(b, terminated - ONE_DAY)
         a, b = max(a, first), min(b, last)
-        if a > b:
-            continue
+        if a <= b:
+            lapses.append((t, a, b))
+    # a run of terms with no approval at all after the first is one root cause: one finding
+    runs: list[list] = []
+    for t, a, b in lapses:
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and t.in_force_from is None and prev[0].in_force_from is None
+                and prev[2] + ONE_DAY == a):
+            runs[-1].append((t, a, b))
+        else:
+            runs.append([(t, a, b)])
+    for run in runs:
+        t, a, b = run[0]
         due = add_years(t.start, -1)
-        if t.in_force_from is None:
+        if len(run) > 1:
+            end_t, end_b = run[-1][0], run[-1][2]
+            what = (f"no continuance approval for the {len(run)} plan terms from {t.start} to "
+                    f"{end_t.end}: the plan lapsed on {a} and nothing accrues from {a} through "
+                    f"{end_b}")
+        elif t.in_force_from is None:
             what = (f"no continuance approval for the plan term {t.start} to {t.end}: the plan "
                     f"lapsed on {a} and nothing accrues from {a} through {b}")
         else:

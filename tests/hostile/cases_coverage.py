@@ -46,6 +46,22 @@ def _empty_nav(path):
     write(path, t, headers={"NAV": ["Date", *[k for k in sample()["NAV"][0] if k != "Date"]]})
 
 
+def _far_ends(path):
+    """9999-12-31 as the "open" end of every Schedule B row, agreement and last Provider Assets
+    row, and a whole-plan termination then: a sound book."""
+    t = sample()
+    for r in t["ScheduleB"]:
+        r["End Date"] = date(9999, 12, 31)
+    for r in t["Providers"]:
+        r["End Date"] = date(9999, 12, 31)
+    last = {(r["Provider ID"], r["Fund"]): r for r in t["ProviderAssets"]}
+    for r in last.values():
+        r["Period End"] = date(9999, 12, 31)
+    t["PlanEvents"].append({"Date": date(9999, 12, 31), "Event": "Termination", "Fund": None,
+                            "Notes": ""})
+    write(path, t)
+
+
 CASES = [
     # the issue's example: January 2002 accrued on the 2001-12-31 net assets
     Case("stale_nav_past_the_data", _sound, "nav.missing_session", "NAV!",
@@ -75,6 +91,16 @@ CASES = [
          "nav.missing_session", "NAV!"),
     Case("nav_last_week_missing", _nav_where(lambda d: d < date(2001, 12, 24)),
          "nav.missing_session", "NAV!"),
+    # absurd periods are refused before any day-by-day array is made (9999-12-31 once cost 5.7 GB)
+    Case("compute_end_in_year_9999", _sound, "setting.bad_period", "Settings",
+         args=("--end", "9999-12-31")),
+    Case("settings_period_end_in_year_9000", _period(date(2001, 1, 1), date(9000, 1, 1)),
+         "setting.bad_period", "Settings"),
+    Case("compute_sixty_years", _sound, "setting.bad_period", "Settings",
+         args=("--start", "1990-01-01", "--end", "2049-12-31")),
+    Case("end_dates_in_year_9999_are_open_ended", _far_ends, None, None, exit=0),
+    Case("lapse_for_decades_is_one_finding", _sound, "plan.lapse", "Plan Events",
+         args=("--end", "2030-01-01")),
 ]
 
 MESSAGE = {
@@ -86,6 +112,8 @@ MESSAGE = {
     "nav_friday_typed_as_saturday": "2001-03-16",
     "compute_end_past_the_data": "2002-01-02",
     "nav_last_week_missing": "2001-12-24",
+    "compute_end_in_year_9999": "at most 50 years",
+    "lapse_for_decades_is_one_finding": "28 plan terms",
 }
 COMMANDS = {
     "report_quarter_before_the_plan": [

@@ -66,6 +66,25 @@ def _assets(v):
     return fn
 
 
+def _numeric_ids(t):
+    """Provider IDs typed as numbers (1001): read as the text Excel shows."""
+    ids = {p["Provider ID"]: float(1000 + k) for k, p in enumerate(t["Providers"])}
+    for p in t["Providers"]:
+        p["Provider ID"] = ids[p["Provider ID"]]
+    for r in t["ProviderAssets"]:
+        r["Provider ID"] = ids[r["Provider ID"]]
+
+
+def _both_names(t):
+    """Net assets of Growth Fund also typed under its former name on the same days."""
+    for r in t["NAV"]:
+        r["Blue Chip Growth Fund"] = r["Growth Fund"]
+
+
+def _fund_name_nan(path):
+    write(path, sample(), cells={("Schedule A", "B2"): '><v>NaN</v>'})
+
+
 CASES = [
     Case("nav_typed_ten_times", _mutate(_nav_times(10)), "nav.jump", "NAV!B", exit=0, severity="warning"),
     Case("nav_typed_a_tenth", _mutate(_nav_times(0.1)), "nav.jump", "NAV!B", exit=0, severity="warning"),
@@ -93,6 +112,10 @@ CASES = [
     Case("day_count_unknown", _mutate(_setting("Day Count", "30/360")), "setting.bad_value", "Settings!B"),
     Case("period_end_before_start", _mutate(_setting("Period End", date(2000, 12, 1))),
          "setting.bad_period", "Settings"),
+    Case("rounding_true", _mutate(_setting("Rounding", True)), "setting.bad_value", "Settings!B"),
+    Case("provider_ids_as_numbers", _mutate(_numeric_ids), None, None, exit=0),
+    Case("nav_under_former_and_current_name", _mutate(_both_names), "name.both_names", "NAV!"),
+    Case("fund_name_nan", _fund_name_nan, "cell.not_text", "'Schedule A'!B2"),
 ]
 
 MESSAGE = {
