@@ -7,6 +7,7 @@ from ..columns import Columns
 from ..findings import error
 from .funds import Names
 from .names import did_you_mean
+from .nav import MAX_AMOUNT, too_large
 from .table import Table
 
 
@@ -21,6 +22,9 @@ def parse_expenses(t: Table | None, names: Names) -> Columns:
             d, written = t.value(i, "Date"), t.value(i, "Fund") or ""
             cat, amt = t.value(i, "Category"), t.value(i, "Amount")
             if d is None or not cat or amt is None:
+                continue
+            if abs(amt) >= MAX_AMOUNT:
+                t.sink.add(too_large(t.loc(i, "Amount"), "Amount", amt))
                 continue
             if cat not in contract.EXPENSE_CATEGORIES:
                 from difflib import get_close_matches  # only when a name is unknown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..findings import Location, column_letter, warning
+from ..findings import Finding, Location, column_letter, error, warning
 from ..model import AMOUNT_SCALE, Nav
 from ..read.raw import RawTable
 from .funds import Names
@@ -12,6 +12,14 @@ from .sink import Sink
 from .table import Table
 
 MAX_AMOUNT = 1e12  # a trillion dollars: beyond it a value is surely a typo
+
+
+def too_large(loc: Location, label: str, amount) -> Finding:
+    """``cell.too_large``: a money amount (other than net assets) of $1 trillion or more."""
+    x = float(amount)
+    shown = f"{x:,.2f}" if abs(x) < 1e15 else f"{x:.6g}"
+    return error("cell.too_large", loc, f"{label} {shown} is beyond $1 trillion; check the cell "
+                                        f"(amounts are in dollars).")
 
 
 def to_units(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from ..findings import error, warning
 from ..model import Provider
 from .funds import Names
 from .names import did_you_mean
-from .nav import MAX_AMOUNT, to_units
+from .nav import MAX_AMOUNT, to_units, too_large
 from .plausible import percent_points
 from .table import Table
 
@@ -58,9 +58,18 @@ def parse_providers(t: Table | None, settings: Settings) -> tuple[Provider, ...]
                            f"Service Fee Rate {rate} is negative; enter a fraction such as "
                            f"0.25% (0.0025)."))
             continue
+        if rate >= 1:
+            sink.add(error("provider.rate_limit", t.loc(i, "Service Fee Rate"),
+                           f"{pid}'s Service Fee Rate {rate} is 100 % or more, surely a percentage "
+                           f"typed as a number; enter 0.25% as 0.0025 (format the cell as "
+                           f"percent)."))
+            continue
         if minimum is not None and minimum < 0:
             sink.add(error("cell.negative", t.loc(i, "Minimum Payment"),
                            f"Minimum Payment {minimum} is negative; enter 0 or more."))
+            continue
+        if minimum is not None and minimum >= MAX_AMOUNT:
+            sink.add(too_large(t.loc(i, "Minimum Payment"), "Minimum Payment", minimum))
             continue
         if start and end and end < start:
             sink.add(error("provider.end_before_start", t.loc(i, "End Date"),

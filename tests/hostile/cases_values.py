@@ -60,6 +60,12 @@ def _setting(name, v):
     return fn
 
 
+def _expense(v):
+    def fn(t):
+        t["Expenses"][0]["Amount"] = v
+    return fn
+
+
 def _assets(v):
     def fn(t):
         t["ProviderAssets"][1]["Average Net Assets"] = v
@@ -106,6 +112,13 @@ CASES = [
          exit=0, severity="warning"),
     Case("assets_negative", _mutate(_assets(-100.0)), "cell.negative", "'Provider Assets'!E3"),
     Case("assets_over_the_fund", _mutate(_assets(9e9)), "provider.exceeds_fund", "'Provider Assets'!E3"),
+    Case("provider_rate_absurd", _mutate(_provider("Service Fee Rate", 1e15)), "provider.rate_limit",
+         "Providers!D2"),
+    Case("provider_rate_typed_as_whole_percent", _mutate(_provider("Service Fee Rate", 25.0)),
+         "provider.rate_limit", "Providers!D2"),
+    Case("minimum_payment_absurd", _mutate(_provider("Minimum Payment", 1e300)), "cell.too_large",
+         "Providers!G2"),
+    Case("expense_absurd", _mutate(_expense(-1e17)), "cell.too_large", "Expenses!D2"),
     Case("provider_rate_negative", _mutate(_provider("Service Fee Rate", -0.0025)), "cell.negative",
          "Providers!D2"),
     Case("minimum_negative", _mutate(_provider("Minimum Payment", -1.0)), "cell.negative", "Providers!G2"),
