@@ -200,8 +200,9 @@ def _jumps(nav, j: int, fund: str) -> list[Finding]:
         a, b = int(v[k]), int(v[k + 1])
         return (f"{fund}: net assets go from {a / AMOUNT_SCALE:,.2f} on "
                 f"{to_date(nav.dates[idx[k]])} to {b / AMOUNT_SCALE:,.2f} on "
-                f"{to_date(nav.dates[idx[k + 1]])} ({b / a - 1:+.0%}), a change of more than "
-                f"half in one session. Check the cell (a digit typed twice or dropped?).")
+                f"{to_date(nav.dates[idx[k + 1]])} ({(b / a - 1) if a else float('inf'):+.0%}), "
+                f"a change of more than half in one session. Check the cell (a digit typed twice "
+                f"or dropped?).")
 
     return capped("nav.jump", jump, lambda k: nav.location(int(idx[k + 1]), j), message,
                   nav.location(None, j), f"a jump in {fund}'s net assets", make=warning)

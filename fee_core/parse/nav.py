@@ -105,7 +105,8 @@ def _fund_column(t: Table, h: str, fund: str, headers: list[str], idx: np.ndarra
         return t.loc(int(idx[k]), h)
 
     whole = t.loc(None, h)
-    sink.rows("nav.not_positive", np.nonzero(ok & (v <= 0))[0], at,
+    not_positive = ok & (v < 0.5 / AMOUNT_SCALE)        # rounds to zero units or below
+    sink.rows("nav.not_positive", np.nonzero(not_positive)[0], at,
               lambda k: (f"Net assets of {fund} on {kept_dates[k]} are "
                          f"{'negative' if v[k] < 0 else 'zero'} ({v[k]:,.2f}); Class K net assets "
                          f"must be positive. Leave the cell empty before the fund's Class K "
@@ -116,7 +117,7 @@ def _fund_column(t: Table, h: str, fund: str, headers: list[str], idx: np.ndarra
               lambda k: f"Net assets {v[k]:,.2f} exceed $1 trillion; check the cell (units are "
                         f"dollars).",
               whole, "net assets over $1 trillion")
-    use = ok & (v > 0) & ~huge
+    use = ok & ~not_positive & ~huge
     invalid |= ok & ~use
     units, lossy = to_units(np.where(use, v, 0.0))
     sink.rows("nav.precision", np.nonzero(lossy & use)[0], at,
