@@ -224,3 +224,11 @@ def test_nav_jump_and_percent_points():
     assert [x.location.cell for x in jumps] == ["B12", "B13"]       # into and out of the typo
     pp = [x for x in f if x.code == "rate.percent_points"]
     assert len(pp) == 1 and "0.45 is 45 %; for 0.45 % enter 0.0045 or 0.45%" in pp[0].message
+
+
+@pytest.mark.parametrize(("value", "shown"), [(-5.0, "-5.00"), (0.0, "0.00"), (1e-300, "0.00")])
+def test_net_assets_must_be_positive_as_typed(value, shown):
+    def m(t):
+        t["NAV"][3][FUND] = value
+    f = [x for x in findings_of(book(m)) if x.code == "nav.not_positive"]
+    assert len(f) == 1 and f[0].location.cell == "B5" and f"({shown})" in f[0].message
