@@ -14,6 +14,7 @@ from ..model import Book
 from ..read.raw import RawBook
 from .expenses import parse_expenses
 from .funds import parse_funds
+from .gl_accounts import parse_gl_accounts
 from .nav import parse_nav
 from .plan_tables import parse_events, parse_rates
 from .providers import listed_ids, parse_provider_assets, parse_providers
@@ -59,8 +60,9 @@ def parse_book(raw: RawBook) -> tuple[Book, list[Finding]]:
     sheets = {name: (t.sheet if t is not None else TABLES[name].sheet) for name, (t, _) in opened.items()}
     letters = {name: {h: column_letter(t.column_index(h)) for h in t.headers}
                for name, (t, _) in opened.items() if t is not None}
+    gl = parse_gl_accounts(raw, d1904, sink)          # the optional GL Accounts table (SPEC §3)
     book = Book(settings, funds, rates, renames, events, nav, providers, assets, expenses,
-                raw.path, sheets, letters, unusable=unusable)
+                raw.path, sheets, letters, gl, unusable)
     return book, sink.findings
 
 

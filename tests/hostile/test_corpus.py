@@ -8,7 +8,7 @@ extra commands its module lists, e.g. ``report`` or ``publish``), and the runner
   message on stderr, and no raw control character on stdout (a forged line cannot be drawn);
 * the expected finding: its code, severity and a fragment of its location (``check --format
   json``), and the codes that must *not* follow from it (root cause first);
-* the input's SHA-256 unchanged; no partial outputs: exactly the four CSVs on exit 0, only
+* the input's SHA-256 unchanged; no partial outputs: the four CSVs (and run.json) on exit 0, only
   ``checks.csv`` on exit 1, nothing on exit 2, no staging folder left behind;
 * CPU time under 10 s and peak memory under 1 GB for every command (``os.wait4`` gives each
   child's own resource usage); the worst per command is printed at the end of the run.
@@ -279,7 +279,7 @@ def test_case(corpus, module, case: Case):
     _no_partial(out, cmp_.rc, "compute")
     names = {p.name for p in out.iterdir()} if out.exists() else set()
     if cmp_.rc == 0:
-        assert names == CSVS, names
+        assert names - {"run.json"} == CSVS, names      # run.json: the run record (SPEC §6)
     elif cmp_.rc == 1:
         assert names == {"checks.csv"}, names
     for f in out.glob("*.csv"):
