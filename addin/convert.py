@@ -10,7 +10,7 @@ date-formatted cell, ``bool``, ``None`` for an empty cell, and an ``int`` SCODE 
 error (``addin.xlerrors``).  A one-cell range is a scalar, any other range a tuple of row tuples.
 A date may also arrive as an Excel serial number (a cell not formatted as a date; 1900 system).
 
-Cell values go through ``fee_core.parse.tables``' own cell readers (``as_date``/``as_decimal``), so a
+Cell values go through ``fee_core.parse``' own cell readers (``as_date``/``as_decimal``), so a
 cell means the same in a UDF as in a workbook read by the command line.  A bad value raises
 ``fee_core.errors.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
 into the ``#name: problem`` text of SPEC §9.  An argument that holds an Excel error raises
@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from fee_core.contract import TABLES
 from fee_core.errors import ArgumentError
-from fee_core.parse.tables import CellProblem, as_date, as_decimal
+from fee_core.parse import CellProblem, as_date, as_decimal
 from fee_core.read.raw import CellError, RawBook, RawTable
 
 from .xlerrors import TEXTS, error_text

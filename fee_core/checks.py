@@ -8,8 +8,8 @@ from collections import defaultdict
 import numpy as np
 
 from . import calendar
-from .findings import Finding, Location, error, warning
-from .model import Book, RateRow
+from .findings import Finding, Location, capped, error, warning
+from .model import AMOUNT_SCALE, Book, RateRow
 from .rules import Grid, d64, to_date
 
 SEED = "seed plan"
@@ -177,15 +177,64 @@ def check_provider_windows(book: Book) -> list[Finding]:
     return out
 
 
+def check_nav_jumps(book: Book) -> list[Finding]:
+    """SPEC §5 plausibility: a fund's net assets changing by more than half from one NAV row
+    to the next (up more than 50 % or down more than 50 %, e.g. a digit typed twice or
+    dropped): a warning at the later cell (``nav.jump``)."""
+    nav = book.nav
+    out: list[Finding] = []
+    for j, fund in enumerate(nav.funds):
+        out += _jumps(nav, j, fund)
+    return out
+
+
+def _jumps(nav, j: int, fund: str) -> list[Finding]:
+    idx = np.nonzero(nav.present[:, j])[0]
+    if len(idx) < 2:
+        return []
+    v = nav.values[idx, j]
+    prev, cur = v[:-1], v[1:]
+    jump = np.nonzero((2 * cur > 3 * prev) | (2 * cur < prev))[0]
+
+    def message(k: int) -> str:
+        a, b = int(v[k]), int(v[k + 1])
+        return (f"{fund}: net assets go from {a / AMOUNT_SCALE:,.2f} on "
+                f"{to_date(nav.dates[idx[k]])} to {b / AMOUNT_SCALE:,.2f} on "
+                f"{to_date(nav.dates[idx[k + 1]])} ({(b / a - 1) if a else float('inf'):+.0%}), "
+                f"a change of more than half in one session. Check the cell (a digit typed twice "
+                f"or dropped?).")
+
+    return capped("nav.jump", jump, lambda k: nav.location(int(idx[k + 1]), j), message,
+                  nav.location(None, j), f"a jump in {fund}'s net assets", make=warning)
+
+
 BOOK_CHECKS = (
     check_schedule_overlap,
     check_rate_limits,
     check_effective_dates,
     check_renames,
     check_nav_sessions,
+    check_nav_jumps,
     check_provider_assets_overlap,
     check_provider_windows,
 )
+
+# the tables each check reads: a check whose table cannot be read is skipped (root cause first)
+NEEDS = {
+    check_schedule_overlap: ("ScheduleB",),
+    check_rate_limits: ("ScheduleB", "Settings"),
+    check_effective_dates: ("ScheduleA", "ScheduleB", "PlanEvents"),
+    check_renames: ("FundNames",),
+    check_nav_sessions: ("NAV",),
+    check_nav_jumps: ("NAV",),
+    check_provider_assets_overlap: ("ProviderAssets", "Providers"),
+    check_provider_windows: ("ProviderAssets", "Providers"),
+}
+
+
+def label(check) -> str:
+    """A check's name as a line of text says it (``check_nav_sessions`` -> "nav sessions")."""
+    return check.__name__.removeprefix("check_").replace("_", " ")
 
 
 def check_provider_exceeds_fund(book: Book, grid: Grid) -> list[Finding]:

@@ -82,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"fee12b1 {args.command}: interrupted; no output was changed", file=sys.stderr)
         return 130
-    except Exception as e:                      # a bug: one line, never a traceback
-        if os.environ.get("FEE12B1_DEBUG"):
-            raise
+    except BaseException as e:                  # a bug: one line, never a traceback
+        if isinstance(e, (SystemExit, GeneratorExit)) or os.environ.get("FEE12B1_DEBUG"):
+            raise                               # (also a native extension's panic, a BaseException)
         print(f"fee12b1 {args.command}: internal error ({type(e).__name__}: "
               f"{escape_controls(str(e))}); no output was changed. Please report it with the "
               f"workbook; FEE12B1_DEBUG=1 shows the details.", file=sys.stderr)

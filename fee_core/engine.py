@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .checks import BOOK_CHECKS, GRID_CHECKS
+from .checks import BOOK_CHECKS, GRID_CHECKS, NEEDS, label
 from .columns import Columns
 from .compute.accruals import plan_fees
 from .compute.payments import payments
@@ -21,12 +21,12 @@ from .compute.periods import periods
 from .compute.service import ServiceFees, service_fees
 from .compute.split import split_findings
 from .contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
-from .findings import Finding, Location, error, has_errors, sort_findings
+from .findings import Finding, Location, error, has_errors, sort_findings, warning
 from .model import Book
 from .money import cents_column, cents_to_decimal, fmt_rate, rate_units
 from .parse import parse_book
 from .read import RawBook, read_workbook
-from .rules import Grid, build_grid
+from .rules import Grid, build_grid, period_before_plan
 
 
 def _log():
@@ -67,9 +67,33 @@ def load_raw(raw: RawBook, findings: list[Finding] | None = None) -> tuple[Book 
         return None, findings
     book, f2 = parsed
     findings += f2
+    skipped = []
     for check in BOOK_CHECKS:
+        if set(NEEDS.get(check, ())) & set(book.unusable):
+            skipped.append(label(check))
+            continue
         findings += _guard(check.__name__, check, book, findings=findings, default=[]) or []
+    if book.unusable:
+        findings.append(skipped_line(book, skipped))
     return book, findings
+
+
+def skipped_line(book: Book, checks: list[str]) -> Finding:
+    """Root cause first (SPEC §5): the one line that says what was not checked because a table
+    cannot be read (its own error says why), instead of the dozens of follow-on errors."""
+    tables = list(book.unusable)
+    items = []
+    if {"ScheduleA", "FundNames"} & set(tables):
+        items.append("the fund names in the other tables")
+    if "Providers" in tables:
+        items.append("the provider IDs in Provider Assets")
+    if checks:
+        items.append("the checks of " + ", ".join(checks))
+    items.append("the computation of the period (accruals, payouts, payments and the checks on "
+                 "them)")
+    return warning("check.skipped", book.loc(tables[0]),
+                   f"Skipped until table {' and '.join(tables)} can be read (see the error "
+                   f"above): {'; '.join(items)}.")
 
 
 @dataclass
@@ -134,18 +158,34 @@ def period_of(book: Book, start: date | None, end: date | None
         out.append(error("setting.bad_period", loc,
                          f"Period End {e} is before Period Start {s}; fix the period."))
         return None, None, out
+    if s < FIRST_DAY or e > LAST_DAY or (e - s).days >= MAX_PERIOD_DAYS:
+        out.append(error("setting.bad_period", loc,
+                         f"The period {s} to {e} is {(e - s).days + 1:,} days long or reaches outside "
+                         f"{FIRST_DAY.year}-{LAST_DAY.year}; compute at most {MAX_PERIOD_YEARS} years "
+                         f"at once, within the workbook's data."))
+        return None, None, out
     return s, e, out
+
+
+# a period is bounded before any day-by-day array is made: a typo such as 9999-12-31 would
+# otherwise cost gigabytes (SPEC §5 "bound sizes")
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+MAX_PERIOD_YEARS = 50
+MAX_PERIOD_DAYS = MAX_PERIOD_YEARS * 366
 
 
 def _grid(book: Book, findings: list[Finding], start, end, by: str, need_nav: bool
           ) -> tuple[Result, Grid | None]:
     """The Result shell and the daily grid over the period (None when there is none)."""
     findings = list(findings)
+    if book.unusable:              # an unusable table: already said what is skipped
+        return Result(book, start, end, by, findings), None
     s, e, f0 = period_of(book, start, end)
     findings += f0
     res = Result(book, s, e, by, findings)
     if s is None or e is None:
         return res, None
+    res.findings += period_before_plan(book, s, e)
     built = _guard("building the daily grid", build_grid, book, s, e, need_nav,
                    findings=res.findings)
     if built is None:

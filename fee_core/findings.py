@@ -7,7 +7,7 @@ bad arguments raise; bad *data* becomes findings.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -102,6 +102,23 @@ def error(code: str, location: Location, message: str) -> Finding:
 
 def warning(code: str, location: Location, message: str) -> Finding:
     return Finding(WARNING, code, location, message)
+
+
+LIMIT = 50          # findings of one code in one column (or one check), then a count
+
+
+def capped(code: str, rows, at: Callable[[int], Location], message: Callable[[int], str],
+           whole: Location, what: str, make: Callable[[str, Location, str], Finding] = error,
+           limit: int = LIMIT) -> list[Finding]:
+    """The one way repeated findings are capped: one finding per index in ``rows`` (located
+    by ``at``, worded by ``message``) up to ``limit``, then one at ``whole`` counting the
+    others (``what``: the problem in a few words, e.g. "an empty Date")."""
+    rows = [int(k) for k in rows]
+    out = [make(code, at(k), message(k)) for k in rows[:limit]]
+    if len(rows) > limit:
+        out.append(make(code, whole, f"... and {len(rows) - limit:,} more rows with {what} "
+                                     f"(only the first {limit} are listed)."))
+    return out
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

@@ -135,6 +135,9 @@ class Book:
     letters: dict = field(default_factory=dict, compare=False)  # table -> header -> column letter
     # journal role -> account name (the optional GL Accounts table, else contract.GL_ENTRIES)
     gl_accounts: dict = field(default_factory=lambda: dict(GL_ENTRIES), compare=False)
+    # tables that could not be read (missing, or a contract column missing): the root causes;
+    # what depends on them is skipped (engine.skipped), not reported as follow-on errors
+    unusable: tuple[str, ...] = field(default=(), compare=False)
 
     def loc(self, table: str, row: int | None = None, header: str | None = None) -> Location:
         """The location of a cell (or row, or table) of an input table, by Excel row."""

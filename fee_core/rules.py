@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from . import calendar as nyse
 from .findings import Finding, Location, error, warning
 from .model import Book, Settings
 from .money import rate_units
@@ -124,6 +125,19 @@ def plan_terms(book: Book, through: date) -> tuple[date | None, date | None, lis
     return effective, terminated, terms, findings
 
 
+def period_before_plan(book: Book, start: date, end: date) -> list[Finding]:
+    """SPEC §5: a requested period that ends before the plan's effective date is an error
+    (``period.before_plan``), not an all-zero result."""
+    effective = [e.date for e in book.events if e.event == "Plan Effective" and e.fund is None]
+    if not effective or end >= min(effective):
+        return []
+    eff = min(effective)
+    return [error("period.before_plan",
+                  Location(book.sheets.get("PlanEvents", "Plan Events"), "PlanEvents", column="Date"),
+                  f"The period {start} to {end} ends before the plan's effective date {eff}: "
+                  f"nothing accrues in it. Ask for a period on or after {eff}.")]
+
+
 def plan_in_force(book: Book, days: np.ndarray) -> tuple[np.ndarray, list[Term], list[Finding]]:
     """Mask of the calendar ``days`` on which the plan is in force, the terms, and the
     findings: a lapse (error ``plan.lapse``) for each term whose days in range lack approval."""
@@ -140,6 +154,7 @@ def plan_in_force(book: Book, days: np.ndarray) -> tuple[np.ndarray, list[Term],
     if terminated is not None:
         mask &= days < d64(terminated)
     loc = Location(book.sheets.get("PlanEvents", "Plan Events"), "PlanEvents", column="Event")
+    lapses = []
     for t in terms:
         lapse = t.lapsed_days
         if lapse is None:
@@ -148,10 +163,26 @@ def plan_in_force(book: Book, days: np.ndarray) -> tuple[np.ndarray, list[Term],
         if terminated is not None:
             b = min(b, terminated - ONE_DAY)
         a, b = max(a, first), min(b, last)
-        if a > b:
-            continue
+        if a <= b:
+            lapses.append((t, a, b))
+    # a run of terms with no approval at all after the first is one root cause: one finding
+    runs: list[list] = []
+    for t, a, b in lapses:
+        prev = runs[-1][-1] if runs else None
+        if (prev is not None and t.in_force_from is None and prev[0].in_force_from is None
+                and prev[2] + ONE_DAY == a):
+            runs[-1].append((t, a, b))
+        else:
+            runs.append([(t, a, b)])
+    for run in runs:
+        t, a, b = run[0]
         due = add_years(t.start, -1)
-        if t.in_force_from is None:
+        if len(run) > 1:
+            end_t, end_b = run[-1][0], run[-1][2]
+            what = (f"no continuance approval for the {len(run)} plan terms from {t.start} to "
+                    f"{end_t.end}: the plan lapsed on {a} and nothing accrues from {a} through "
+                    f"{end_b}")
+        elif t.in_force_from is None:
             what = (f"no continuance approval for the plan term {t.start} to {t.end}: the plan "
                     f"lapsed on {a} and nothing accrues from {a} through {b}")
         else:
@@ -213,6 +244,65 @@ def rate_in_force(book: Book, days: np.ndarray, in_force: np.ndarray) -> np.ndar
     return rate
 
 
+def nav_coverage(book: Book, days: np.ndarray, rate: np.ndarray) -> list[Finding]:
+    """SPEC §4 rule 1 "NAV coverage": every NYSE session from the one whose net assets the
+    first day in the plan carries (the last session on or before it) through the last day
+    computed has its own NAV row.  A session missing after the table's last row or before its
+    first is an error naming the first such date (``nav.missing_session``; before the first
+    row also ``nav.no_prior``, once); sessions missing between the table's own rows are
+    reported by ``checks.check_nav_sessions``.  Never filled from an older row."""
+    need = (rate > 0).any(axis=0)
+    if not need.any():
+        return []
+    nav = book.nav
+    first_need, last = to_date(days[np.argmax(need)]), to_date(days[-1])
+    lo, hi = nyse.calendar_range()
+    a, b = max(first_need - timedelta(days=14), lo), min(last, hi)
+    if a > b:
+        return []
+    sess = nyse.sessions(a, b)
+    before = sess[sess <= d64(first_need)]
+    if len(before):
+        sess = sess[sess >= before[-1]]
+    missing = np.setdiff1d(sess, nav.dates)
+    if len(missing) == 0:
+        return []
+    loc = Location(nav.sheet, nav.table, column="Date")
+    out: list[Finding] = []
+    if len(nav.dates) == 0:
+        d = to_date(missing[0])
+        return [error("nav.missing_session", loc,
+                      f"The NAV table has no rows, but net assets are needed from {first_need} "
+                      f"through {last}: add a row for every NYSE session from {d} on."),
+                error("nav.no_prior", loc,
+                      f"No NAV row on or before {first_need}, the first day in the plan in the "
+                      f"period; add rows from {d}.")]
+    t_first, t_last = nav.dates.min(), nav.dates.max()
+    early = missing[missing < t_first]
+    late = missing[missing > t_last]
+    if len(early):
+        d = to_date(early[0])
+        row = int(nav.rows.min())
+        out.append(error("nav.missing_session", Location(nav.sheet, nav.table, row, "Date"),
+                         f"No NAV row for {d}, an NYSE session before the table's first row "
+                         f"({to_date(t_first)}); {first_need} is in the plan and carries the net "
+                         f"assets of {d}. Add the rows from {d} on ({len(early)} session(s) "
+                         f"missing); a figure is never taken from another day."))
+        out.append(error("nav.no_prior", loc,
+                         f"No NAV row on or before {first_need}, the first day in the plan in "
+                         f"the period; add rows from {d}."))
+    if len(late):
+        d = to_date(late[0])
+        row = int(nav.rows.max()) + 1
+        out.append(error("nav.missing_session", Location(nav.sheet, nav.table, row, "Date"),
+                         f"No NAV row for {d}, an NYSE session after the table's last row "
+                         f"({to_date(t_last)}), but the period runs to {last}: {len(late)} "
+                         f"session(s) from {d} have no net assets. Add their rows, or end the "
+                         f"period on {to_date(t_last)}; net assets are never carried past the "
+                         f"data."))
+    return out
+
+
 def build_grid(book: Book, start: date, end: date, need_nav: bool = True) -> tuple[Grid, list[Finding]]:
     """The daily grid over [start, end] and the findings of days that need net assets
     they do not have (``nav.no_prior``, ``nav.blank``, ``nav.no_column``); with
@@ -229,6 +319,11 @@ def build_grid(book: Book, start: date, end: date, need_nav: bool = True) -> tup
         np.full(len(days), -1)
     nav_pos = {f: j for j, f in enumerate(nav.funds)}
     known = np.zeros(rate.shape, bool)
+    uncovered_before = False
+    if need_nav:
+        f_cov = nav_coverage(book, days, rate)
+        findings += f_cov
+        uncovered_before = any(f.code == "nav.no_prior" for f in f_cov)
     for i, fund in enumerate(funds):
         need = rate[i] > 0
         j = nav_pos.get(fund)
@@ -254,7 +349,7 @@ def build_grid(book: Book, start: date, end: date, need_nav: bool = True) -> tup
             continue
         ri = row_idx
         no_prior = need & (ri < 0)
-        if no_prior.any():
+        if no_prior.any() and not uncovered_before:
             d0 = to_date(days[np.argmax(no_prior)])
             findings.append(error("nav.no_prior", nav.location(None, j),
                                   f"{fund} needs net assets for {d0} (in the plan from then) but "

@@ -18,7 +18,7 @@ from .contract import DAY_COUNTS, ROUNDINGS
 from .errors import ArgumentError
 from .model import AMOUNT_SCALE
 from .money import cents_to_decimal, div_half_up, rate_units
-from .parse.tables import to_units
+from .parse import to_units
 from .rules import d64, days_in_year
 
 

@@ -161,27 +161,41 @@ class OutputSet:
                 shutil.rmtree(staging, ignore_errors=True)
 
     def _commit(self, staging: Path) -> None:
+        """Move the staged set into place under the folder's lock: first every existing target
+        of the set is moved aside (into the staging folder), then the new outputs are moved in;
+        if any step fails, what was moved is moved back, so the folder holds either the whole
+        new set or the whole previous one."""
         try:
             with _locked(self.folder):
                 self.check()            # another run may have written meanwhile
-                for name in self.names:
-                    self._replace(staging, name)
+                self._swap(staging)
         except OSError as exc:
             raise cannot_write(self.folder, exc) from None
 
-    def _replace(self, staging: Path, name: str) -> None:
-        target = self.folder / name
-        new = staging / name
-        if name in self.written:
-            _fix_mode(new)
-            if target.is_dir() and not target.is_symlink():
-                old = staging / f"{name}.old"
-                os.replace(target, old)          # a folder output is swapped whole
-            os.replace(new, target)
-        elif target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        elif target.exists() or target.is_symlink():
-            target.unlink()                      # a result of an earlier run: not of this set
+    def _swap(self, staging: Path) -> None:
+        aside = staging / f"{STAGING_PREFIX}previous"
+        aside.mkdir()
+        moved_aside: list[str] = []
+        moved_in: list[str] = []
+        try:
+            for name in self.names:
+                target = self.folder / name
+                if target.exists() or target.is_symlink():
+                    os.replace(target, aside / name)
+                    moved_aside.append(name)
+            for name in self.written:
+                new = staging / name
+                _fix_mode(new)
+                os.replace(new, self.folder / name)
+                moved_in.append(name)
+        except BaseException:
+            for name in moved_in:                  # undo: the previous set comes back whole
+                with contextlib.suppress(OSError):
+                    os.replace(self.folder / name, staging / name)
+            for name in moved_aside:
+                with contextlib.suppress(OSError):
+                    os.replace(aside / name, self.folder / name)
+            raise
 
 
 def _inside(path: Path, folder: Path) -> bool:
