@@ -49,8 +49,9 @@ def template_10y(path: Path, tmp: Path) -> int:
     raw = tmp / "template10y-raw.xlsx"
     wb.save(raw)
     calc_proof(raw, path)
-    return sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row
-               if FEE_CALL.search(str(getattr(c.value, "text", c.value) or "")))
+    texts = (str(getattr(c.value, "text", c.value) or "")
+             for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    return sum(1 for t in texts if t.startswith("=") and FEE_CALL.search(t))
 
 
 EDIT = {"do": "set", "sheet": "NAV", "cell": "B2000", "formula": "123456789.12"}
