@@ -140,6 +140,8 @@ def run(reps: int, venv: Path | None, log=print) -> dict:
     except OSError:
         pass
     office.remove()
+    import shutil
+    shutil.rmtree(tmp, ignore_errors=True)
     return res
 
 
