@@ -291,24 +291,30 @@ def test_every_formula_of_the_published_copy_stores_its_figure(published, engine
     assert _money(tie["C5"].value) == sum(acc["plan_fee"], Decimal(0))
 
 
+def _summary_columns(ws, header_row: int = 4) -> dict[str, str]:
+    """The Summary's column letters by header (the layout is addin_sheets')."""
+    return {c.value: c.column_letter for c in ws[header_row] if isinstance(c.value, str)}
+
+
 def test_summary_native_figures_equal_the_engines(published, engine):
     """The native columns' stored results (worked out by the formulas' own rule from the NAV
     table) equal the engine's ADNA and plan fee for every whole-month fund-month."""
     ws = openpyxl.load_workbook(published, data_only=True)["Summary"]
+    col = _summary_columns(ws)
     acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
     n = 0
     for r in range(5, ws.max_row + 1):
         fund = ws[f"A{r}"].value
-        if not fund:
+        if not fund or not isinstance(ws[f"B{r}"].value, datetime):
             break
         e = acc[(fund, ws[f"B{r}"].value.date())]
-        assert ws[f"E{r}"].value == e.days
-        assert ws[f"F{r}"].value == 365
-        assert _money(ws[f"G{r}"].value) == e.average_daily_net_assets
-        assert _money(ws[f"J{r}"].value) == e.average_daily_net_assets, (fund, r)
-        assert _money(ws[f"K{r}"].value) == e.plan_fee, (fund, r)
-        assert abs(Decimal(str(ws[f"I{r}"].value)) / e.days - e.average_daily_net_assets) <= CENT
-        assert ws[f"L{r}"].value == 0 and ws[f"M{r}"].value == 0
+        v = {h: ws[f"{letter}{r}"].value for h, letter in col.items()}
+        assert v["Days"] == e.days
+        assert v["Year Days"] == 365
+        assert _money(v["ADNA (native)"]) == e.average_daily_net_assets, (fund, r)
+        assert _money(v["Plan Fee (native)"]) == e.plan_fee, (fund, r)
+        assert abs(Decimal(str(v["NA × Days (native)"])) / e.days - e.average_daily_net_assets) <= CENT
+        assert v["ADNA Difference"] == 0 and v["Plan Fee Difference"] == 0
         n += 1
     assert n >= 150
 
@@ -377,21 +383,22 @@ def computed(sample, engine, tmp_path_factory):
 
 
 def test_computed_addin_cells_store_the_engines_figures(computed, engine):
-    """Every add-in cell shows the engine's figure before any recalculation."""
+    """Every add-in cell (and every lookup over one) shows the engine's figure before any
+    recalculation."""
     formulas, values = _formulas_and_values(computed)
     for sheet, c in _formula_cells(formulas):
         assert values[sheet][c.coordinate].value is not None, (sheet, c.coordinate)
     summary, stored = formulas["Summary"], values["Summary"]
+    col = _summary_columns(summary)
+    assert "FEE_ACCRUALS(" in summary["P4"].value.text        # the Summary's one add-in call
     acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
     n = 0
     for r in range(5, summary.max_row + 1):
-        if not summary[f"A{r}"].value:
+        if not isinstance(stored[f"B{r}"].value, datetime):
             break
-        assert summary[f"G{r}"].value.startswith("=FEE_ADNA(NAV[Date],NAV[")
-        assert summary[f"H{r}"].value.startswith("=FEE_PERIOD(")
         e = acc[(summary[f"A{r}"].value, stored[f"B{r}"].value.date())]
-        assert _money(stored[f"G{r}"].value) == e.average_daily_net_assets
-        assert _money(stored[f"H{r}"].value) == e.plan_fee
+        assert _money(stored[f"{col['ADNA (add-in)']}{r}"].value) == e.average_daily_net_assets
+        assert _money(stored[f"{col['Plan Fee (add-in)']}{r}"].value) == e.plan_fee
         n += 1
     assert n >= 150
     # the spilled tables: the whole result stored in the spill area, cell by cell
@@ -423,7 +430,7 @@ def test_computed_workbook_keeps_its_stored_figures_on_opening(computed):
     cover = {r[0].value: r[1].value for r in openpyxl.load_workbook(computed)["Cover"].iter_rows(
         min_col=1, max_col=2) if r[0].value}
     note = cover["Needs the add-in"]
-    for name in ("FEE_ADNA", "FEE_PERIOD", "FEE_ACCRUALS", "FEE_PAYOUTS", "FEE_CHECKS", "#NAME?"):
+    for name in ("FEE_ACCRUALS", "FEE_PAYOUTS", "FEE_CHECKS", "#NAME?"):
         assert name in note
     pub_xml = _xml(computed)["xl/workbook.xml"]
     assert b"definedName" in pub_xml
