@@ -82,7 +82,8 @@ class TablePlace:
 
 def _formats(styles: Styles) -> dict[str | None, Any]:
     return {"date": styles.date, "rate": styles.rate, "money": styles.money,
-            "rate_detail": styles.rate_detail, "integer": styles.integer, "text": None, None: None}
+            "rate_detail": styles.rate_detail, "integer": styles.integer, "flag": styles.center,
+            "text": None, None: None}
 
 
 _NUMBERS = {float, int}
@@ -111,7 +112,7 @@ def _write_plain_column(ws, r0: int, c: int, values: Sequence, kind, styles: Sty
         ws_ = ws.write_string
         for r, v in zip(rows, values):
             if v is not None:
-                ws_(r, c, v, None)
+                ws_(r, c, v, fmt)
         return max((len(v) for v in values if v is not None), default=0)
     if types == {date} and all(v is None or v >= _FIRST_SERIAL_DATE for v in values):
         wn, dfmt = ws.write_number, styles.date
