@@ -62,12 +62,12 @@ def real_udfs():
             if m is _ABSENT:
                 sys.modules.pop(n, None)
             else:
-                sys.modules[n] = m
+                sys.modules[n] = m  # type: ignore[assignment]
         if saved_attr is _ABSENT:
             if hasattr(xlwings, "udfs"):
                 delattr(xlwings, "udfs")
         else:
-            xlwings.udfs = saved_attr
+            setattr(xlwings, "udfs", saved_attr)  # noqa: B010 - not an attribute mypy knows
 
 
 @contextlib.contextmanager
@@ -91,7 +91,7 @@ def decorated(module_name: str):
             if saved_mod is _ABSENT:
                 sys.modules.pop(module_name, None)
             else:
-                sys.modules[module_name] = saved_mod
+                sys.modules[module_name] = saved_mod  # type: ignore[assignment]
             if parent and parent in sys.modules:
                 if saved_child is _ABSENT:
                     if hasattr(sys.modules[parent], child):

@@ -1,41 +1,66 @@
 """The one place that converts what Excel hands a UDF into ``fee_core`` inputs, and back.
 
-Small converters, one job each (the xlwings ``conversion/`` model).  Values arrive after
-xlwings' own cleaning stage (``@xw.arg(..., ndim=2, err_to_str=True)`` for ranges): ``float``
-for numbers, ``str`` for text, ``datetime.datetime`` for date-formatted cells, ``bool``, ``None``
-for an empty cell, and the error text (``"#N/A"``) for an Excel error value.  A date may also
-arrive as an Excel serial number (a cell not formatted as a date; the 1900 date system).
+Small converters, one job each (the xlwings ``conversion/`` model).  The UDFs take every
+argument with ``convert='raw'``: xlwings hands over exactly what pywin32 gives for COM's
+``Range.Value`` (or for a constant), and the cleaning happens here, once, only when an answer
+is not already cached.  Cell values arrive as: ``float`` for numbers, ``decimal.Decimal`` for
+a currency-formatted cell (COM's ``VT_CY``), ``str`` for text (``""`` from a formula that
+returns empty text counts as blank), ``datetime`` (pywin32's, time-zone aware) for a
+date-formatted cell, ``bool``, ``None`` for an empty cell, and an ``int`` SCODE for an Excel
+error (``addin.xlerrors``).  A one-cell range is a scalar, any other range a tuple of row tuples.
+A date may also arrive as an Excel serial number (a cell not formatted as a date; 1900 system).
 
-Cell values go through ``fee_core.parse``'s own cell readers (``as_date``/``as_decimal``), so a
+Cell values go through ``fee_core.parse.tables``' own cell readers (``as_date``/``as_decimal``), so a
 cell means the same in a UDF as in a workbook read by the command line.  A bad value raises
-``fee_core.cells.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
-into the ``#name: problem`` text of SPEC §9.
+``fee_core.errors.ArgumentError(name, problem)`` naming the UDF argument; the UDF layer turns it
+into the ``#name: problem`` text of SPEC §9.  An argument that holds an Excel error raises
+``ErrorValue``: the UDF answers with that same error, as Excel's own functions do.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
 from decimal import Decimal
 
-from fee_core.errors import ArgumentError
 from fee_core.contract import TABLES
+from fee_core.errors import ArgumentError
 from fee_core.parse.tables import CellProblem, as_date, as_decimal
 from fee_core.read.raw import CellError, RawBook, RawTable
 
-# the texts xlwings gives for Excel error values with err_to_str=True (_xlwindows.cell_errors)
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
-                          "#SPILL!", "#CALC!", "#GETTING_DATA", "#N/A waiting..."})
+from .xlerrors import TEXTS, error_text
 
 # short problems for the cell readers' codes (their full messages are for the checks sheet)
 _SHORT = {"cell.not_a_date": "not a date", "cell.not_a_number": "not a number"}
 
 
+class ErrorValue(Exception):
+    """An argument holds the Excel error ``code`` (``"#N/A"``): the answer is that error."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
 # --------------------------------------------------------------------------- one cell
 def cell_value(v):
-    """An Excel value as ``fee_core.raw`` holds it: error texts become ``CellError``."""
-    if isinstance(v, str) and v in EXCEL_ERRORS:
-        return CellError(v)
+    """An Excel value as ``fee_core.read.raw`` holds it: errors (SCODE ints, or their texts)
+    become ``CellError``, COM datetimes plain naive ones, currency ``Decimal``s floats, empty
+    text ``None``."""
+    t = type(v)
+    if v is None or t is float or t is bool:
+        return v
+    if t is str:
+        if v in TEXTS:
+            return CellError(error_text(v))  # type: ignore[arg-type]
+        return v if v else None
     if isinstance(v, dt.datetime):
-        return v.replace(tzinfo=None)
+        return dt.datetime(v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond)
+    if t is int:
+        code = error_text(v)
+        return CellError(code) if code else v
+    if isinstance(v, Decimal):
+        return float(v)
     return v
 
 
@@ -49,20 +74,20 @@ def scalar(name: str, v):
     return cell_value(v)
 
 
-def _problem(name: str, v, exc: CellProblem) -> ArgumentError:
+def _problem(name: str, v, exc: CellProblem) -> Exception:
     if isinstance(v, CellError):
-        return ArgumentError(name, f"Excel error {v.code}")
+        return ErrorValue(v.code)
     return ArgumentError(name, _SHORT.get(exc.code, exc.message))
 
 
-def to_date(name: str, v, blank_ok: bool = False) -> dt.date | None:
+def to_date(name: str, v) -> dt.date:
     """A date: an Excel date (datetime/date) or a serial number of the 1900 date system."""
     v = scalar(name, v)
     try:
         d = as_date(v, date1904=False)
     except CellProblem as exc:
         raise _problem(name, v, exc) from None
-    if d is None and not blank_ok:
+    if d is None:
         raise ArgumentError(name, "blank, not a date")
     return d
 
@@ -84,6 +109,8 @@ def to_decimal(name: str, v, default: Decimal | None = None) -> Decimal:
 def to_choice(name: str, v, choices: tuple[str, ...], default: str) -> str:
     """One of ``choices`` (case and surrounding spaces ignored); blank -> ``default``."""
     v = scalar(name, v)
+    if isinstance(v, CellError):
+        raise ErrorValue(v.code)
     if v is None or (isinstance(v, str) and not v.strip()):
         return default
     if isinstance(v, str):
@@ -94,46 +121,65 @@ def to_choice(name: str, v, choices: tuple[str, ...], default: str) -> str:
 
 
 # --------------------------------------------------------------------------- ranges
-def rows_of(v) -> list[list]:
-    """Any argument as a list of rows (a single value is a 1x1 range)."""
+def rows_of(v) -> Sequence[Sequence]:
+    """Any argument as a sequence of rows (a single value is a 1x1 range).  Rows are read,
+    never changed: a range as COM gives it (a tuple of row tuples) is returned as it is."""
     if not isinstance(v, (list, tuple)):
-        return [[v]]
+        return ((v,),)
     if v and not isinstance(v[0], (list, tuple)):
-        return [list(v)]
-    return [list(r) for r in v]
+        return (tuple(v),)
+    return v
 
 
 def column(name: str, v) -> list:
     """A one-column (or one-row) range as a flat list."""
+    if type(v) is tuple and len(v) > 1 and type(v[0]) is tuple and len(v[0]) == 1:
+        try:  # a column as COM gives it: a tuple of 1-tuples
+            return [x for (x,) in v]
+        except ValueError:
+            pass
     rows = rows_of(v)
     if len(rows) == 1:
-        return rows[0]
+        return list(rows[0])
     if all(len(r) == 1 for r in rows):
         return [r[0] for r in rows]
     raise ArgumentError(name, "give one column (or one row)")
 
 
-def nav_columns(dates, values) -> tuple[list[dt.date], list[Decimal]]:
-    """``nav_dates``/``nav_values`` -> (dates, net assets), rows blank in both dropped.
+def nav_columns(dates, values) -> tuple[list[dt.date], list[float]]:
+    """``nav_dates``/``nav_values`` -> (dates, net assets), for ``fee_core.single_figures.NavSeries``.
 
-    A bad cell is named by its position in the range (row 1 = the range's first cell).
+    Rows blank in both are dropped (a selection wider than the data), and so are the rows
+    before the first net assets: the NAV table leaves a fund's cells blank before it is in the
+    plan.  A blank after that is an error: a missing NAV is never carried over silently.  A
+    bad cell is named by its position in the range (row 1 = the range's first cell).  A number
+    reads as ``as_decimal`` reads it (``float(Decimal(repr(x))) == x``), so plain floats are
+    taken as they are; anything else goes through the cell readers.
     """
     ds, vs = column("nav_dates", dates), column("nav_values", values)
     if len(ds) != len(vs):
         raise ArgumentError("nav_values", f"{len(vs)} cells but nav_dates has {len(ds)}")
-    out_d, out_v = [], []
+    out_d: list[dt.date] = []
+    out_v: list[float] = []
+    started = False
+    datetime = dt.datetime
     for i, (d, v) in enumerate(zip(ds, vs), start=1):
-        if d is None and v is None:
+        if type(v) is not float:
+            v = cell_value(v)
+        if v is None and (d is None or not started):
             continue
+        started = True
         try:
-            day = to_date("nav_dates", d)
-            amount = to_decimal("nav_values", v)
+            day = d.date() if isinstance(d, datetime) else to_date("nav_dates", d)
+            amount = v if type(v) is float and math.isfinite(v) else \
+                float(to_decimal("nav_values", v))
         except ArgumentError as e:
             raise ArgumentError(e.name, f"row {i}: {e.problem}") from None
         out_d.append(day)
         out_v.append(amount)
     if not out_d:
-        raise ArgumentError("nav_dates", "no dates in the range")
+        raise ArgumentError("nav_dates" if all(d is None for d in ds) else "nav_values",
+                            "no net assets in the range")
     return out_d, out_v
 
 
@@ -154,12 +200,25 @@ def raw_table(arg: str, table: str, v) -> RawTable:
                                  f"({table}[#All])")
     if len(set(headers)) != len(headers):
         raise ArgumentError(arg, "two columns have the same header")
-    data = rows[1:]
-    while data and all(x is None for x in data[-1][:len(headers)]):  # selection below the table
-        data.pop()
-    columns = {h: [cell_value(r[j]) if j < len(r) else None for r in data]
-               for j, h in enumerate(headers)}
+    n = len(rows)
+    while n > 1 and all(cell_value(x) is None for x in rows[n - 1][:len(headers)]):
+        n -= 1  # a selection reaching below the table
+    width = len(headers)
+    data = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[1:n]]
+    by_column = list(zip(*data)) if data else [()] * width
+    columns = {h: _cells(col) for h, col in zip(headers, by_column)}
     return RawTable(table, TABLES[table].sheet, "", headers, 1, 1, columns)
+
+
+def _cells(col) -> list:
+    """A column of COM values as ``fee_core.read.raw`` holds them (``cell_value`` of each); a column
+    of plain numbers and blanks, the common case, is taken as it is."""
+    if set(map(type, col)) <= _PLAIN:
+        return list(col)
+    return [cell_value(x) for x in col]
+
+
+_PLAIN = {float, type(None)}
 
 
 def empty_table(table: str) -> RawTable:
@@ -175,19 +234,31 @@ def raw_book(tables: dict[str, RawTable]) -> RawBook:
 
 
 # --------------------------------------------------------------------------- back to Excel
+_UTC = dt.UTC
+
+
 def excel_value(v):
-    """One output value as a cell takes it: money Decimal -> float, numpy scalars -> Python,
-    ``None``/NaN -> empty text, dates stay dates, booleans stay TRUE/FALSE."""
+    """One output value as pywin32 hands it to Excel, exactly as xlwings' own write stage
+    (``_xlwindows.Engine.prepare_xl_data_element``) would make it: money ``Decimal`` -> float,
+    numpy scalars -> Python, ``None``/NaN -> empty text, a date -> a midnight datetime marked
+    UTC (``_datetime_to_com_time``: the time zone only stops a conversion), booleans stay
+    TRUE/FALSE.  The table functions return these with ``@xw.ret('raw')``, so xlwings does
+    not visit every cell of a spill again."""
+    t = type(v)
+    if t is float:
+        return v if math.isfinite(v) or math.isinf(v) else ""  # NaN -> empty
     if v is None:
         return ""
+    if t is str or t is bool or t is int:
+        return v
     if isinstance(v, Decimal):
         return float(v)
-    if isinstance(v, (bool, str, dt.date)):
-        return v
+    if isinstance(v, dt.datetime):
+        return v.replace(tzinfo=_UTC)
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day, tzinfo=_UTC)
     if hasattr(v, "item"):  # numpy scalar
         return excel_value(v.item())
-    if isinstance(v, float) and v != v:
-        return ""
     return v
 
 

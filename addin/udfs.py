@@ -1,42 +1,72 @@
 """The fee12b1 Excel functions (SPEC §9): classic xlwings UDFs over ``fee_core``.
 
-List this module (``addin.udfs``) under ``UDF Modules`` in the xlwings configuration; the
+List this module (``addin.udfs``) under ``UDF Modules`` in the add-in's configuration; the
 functions appear in Excel under the category ``fee12b1``.  Each function converts its arguments
-(``addin.convert``), computes through ``fee_core`` (``fee_core.cells`` for single figures,
+(``addin.convert``), computes through ``fee_core`` (``fee_core.single_figures`` for single figures,
 ``fee_core.engine`` for tables), and converts the answer back.  No fee rule lives here.
 
 Argument names are VBA identifiers (the generated VBA wrapper declares them): SPEC's ``end``
 and ``date`` are VBA keywords, so they are ``end_date`` and ``fee_date`` here, same meaning.
 
-Bad input gives a short text ``#argument: problem`` (never a number, never a traceback);
-anything unexpected is logged with its traceback (logger ``fee12b1.addin``) and gives
-``#error: ...``.  Answers are cached on the argument values (``addin.cache``), so a sheet of
-cells over the same NAV range recalculates fast.
+Every argument is taken with ``convert='raw'``: xlwings passes COM's values untouched, so a
+recalculation that finds its answer in the cache does no per-cell work at all.
+
+Answers:
+* bad input gives a short text ``#argument: problem`` (SPEC §9; never a number, never a
+  traceback); anything unexpected is logged with its traceback (logger ``fee12b1.addin``)
+  and gives ``#error: ...``;
+* an argument holding an Excel error (``#N/A``, ``#SPILL!``, ``#CALC!`` ...) gives that same
+  error as a real Excel error value, as Excel's own functions do (``addin.xlerrors``);
+* answers are cached on the argument values (``addin.cache``), so a workbook of cells over the
+  same NAV range recalculates fast and a repeated recalculation is served from the cache.
 """
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 
 import xlwings as xw
 
 from fee_core import single_figures as cells
+from fee_core.contract import (
+    ACCRUAL_COLUMNS,
+    CHECK_COLUMNS,
+    DAY_COUNTS,
+    OUTPUT_PERIODS,
+    PAYOUT_COLUMNS,
+    ROUNDINGS,
+    Settings,
+)
 from fee_core.errors import ArgumentError
-from fee_core.compute.periods import BY_CHOICES
-from fee_core.contract import (ACCRUAL_COLUMNS, CHECK_COLUMNS, DAY_COUNTS, PAYOUT_COLUMNS, ROUNDINGS,
-                               Settings)
 
 from . import tables as T
-from .cache import Cache, freeze, memo
-from .convert import (frame_rows, nav_columns, raw_table, to_choice, to_date, to_decimal)
+from .cache import Cache, Fingerprints, cells_in, memo
+from .convert import (
+    ErrorValue,
+    cell_value,
+    frame_rows,
+    nav_columns,
+    raw_table,
+    rows_of,
+    to_choice,
+    to_date,
+    to_decimal,
+)
+from .xlerrors import excel_error
 
 log = logging.getLogger("fee12b1.addin")
 
-RESULTS = Cache(max_entries=4096, max_cells=2_000_000)  # (function, argument values) -> answer
-SERIES = Cache(max_entries=64, max_cells=1_000_000)  # (nav_dates, nav_values) -> NavSeries
+# (function, argument fingerprints) -> answer: up to 50,000 answers / 4 M answer cells
+RESULTS = Cache(max_entries=50_000, max_cells=4_000_000)
+# each distinct range value held once (up to 4 M cells), named by a number in the keys
+FINGERPRINTS = Fingerprints(max_cells=4_000_000)
+# (nav_dates, nav_values) fingerprints -> NavSeries
+SERIES = Cache(max_entries=64, max_cells=64)
 
 DAY_COUNT, ROUNDING, SERVICE_CAP = (Settings().day_count, Settings().rounding,
                                     Settings().service_fee_cap)
+# The periods of the table functions: exactly the command line's ``--by`` choices (SPEC §8), so a
+# spilled table and ``fee12b1 compute --by`` give the same rows.
+BY_CHOICES = OUTPUT_PERIODS
 # accruals.csv without service fees (FEE_ACCRUALS has no provider tables)
 ACCRUAL_CELL_COLUMNS = ACCRUAL_COLUMNS[:ACCRUAL_COLUMNS.index("plan_fee") + 1]
 # fee_core argument names that are spelled differently here (VBA keywords)
@@ -45,23 +75,40 @@ MAX_TEXT = 255
 
 _MISS = object()
 
-RANGE = dict(ndim=2, empty=None, err_to_str=True)  # a range argument: always a list of rows
-CELL = dict(err_to_str=True)  # a one-cell argument
+RAW = {"convert": "raw"}  # every argument: COM's value as is, converted in addin.convert
+
+
+def clear_caches() -> None:
+    """Forget every cached answer, range and NAV series (and the hit counts)."""
+    RESULTS.clear()
+    FINGERPRINTS.clear()
+    SERIES.clear()
+
+
+def _table_answer(name: str, args: tuple, compute):
+    """``_answer`` for a table function (``@xw.ret('raw')``): always a list of rows, a message
+    or an error as a 1x1 table."""
+    value = _answer(name, args, compute)
+    return value if isinstance(value, list) else [[value]]
 
 
 def _answer(name: str, args: tuple, compute):
-    """The cell's answer: cached by argument values; bad input -> '#argument: problem'."""
+    """The cell's answer, cached by argument values (``compute(key)`` on a miss; ``key`` holds
+    the arguments' fingerprints).  Bad input -> '#argument: problem'; an argument holding an
+    Excel error -> that error."""
     try:
-        key = (name,) + tuple(freeze(a) for a in args)
+        key = FINGERPRINTS.key(name, args)
         value = RESULTS.get(key, _MISS)
         if value is _MISS:
             try:
-                value = compute()
+                value = compute(key)
             except ArgumentError as e:
                 value = _clip(f"#{ARG_NAMES.get(e.name, e.name)}: {e.problem}")
+            except ErrorValue as e:
+                value = excel_error(e.code)
             except T.DataErrors as e:
                 value = _data_text(e.findings)
-            RESULTS.put(key, value)
+            RESULTS.put(key, value, cells_in(value))
         return [list(r) for r in value] if isinstance(value, list) else value
     except Exception as e:  # never a traceback in a cell
         log.exception("%s failed", name)
@@ -82,12 +129,13 @@ def _data_text(findings) -> str:
     return head + _clip(f.message)[:MAX_TEXT - len(head) - len(more)] + more
 
 
-def _series(nav_dates, nav_values) -> cells.NavSeries:
-    """The NAV series of two ranges, built once per distinct pair of ranges."""
+def _series(nav_dates, nav_values, fingerprints) -> cells.NavSeries:
+    """The NAV series of two ranges, built once per distinct pair of range values
+    (``fingerprints``: theirs, from the answer's key)."""
     def build():
         dates, values = nav_columns(nav_dates, nav_values)
-        return cells.NavSeries(dates, [float(v) for v in values])
-    return memo(SERIES, (freeze(nav_dates), freeze(nav_values)), build)
+        return cells.NavSeries(dates, values)
+    return memo(SERIES, tuple(fingerprints), build, weight=lambda _: 1)
 
 
 def _period(start, end_date):
@@ -96,13 +144,13 @@ def _period(start, end_date):
 
 # --------------------------------------------------------------------------- single figures
 @xw.func(category="fee12b1")
-@xw.arg("rate", doc="Annual plan rate as a fraction (0.45% = 0.0045).", **CELL)
-@xw.arg("net_assets", doc="Class K net assets of the day, in dollars.", **CELL)
-@xw.arg("fee_date", doc="The calendar day (a date).", **CELL)
-@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
+@xw.arg("rate", doc="Annual plan rate as a fraction (0.45% = 0.0045).", **RAW)
+@xw.arg("net_assets", doc="Class K net assets of the day, in dollars.", **RAW)
+@xw.arg("fee_date", doc="The calendar day (a date).", **RAW)
+@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **RAW)
 def FEE_DAILY(rate, net_assets, fee_date, day_count=None):
     """One day's plan fee, unrounded: rate x net assets / days in the year."""
-    def compute():
+    def compute(key):
         fee = cells.daily_fee(to_decimal("rate", rate), to_decimal("net_assets", net_assets),
                               to_date("fee_date", fee_date),
                               to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT))
@@ -111,31 +159,31 @@ def FEE_DAILY(rate, net_assets, fee_date, day_count=None):
 
 
 @xw.func(category="fee12b1")
-@xw.arg("nav_dates", doc="NAV dates, one column, oldest first.", **RANGE)
-@xw.arg("nav_values", doc="Net assets beside nav_dates, one column.", **RANGE)
-@xw.arg("start", doc="First day of the period.", **CELL)
-@xw.arg("end_date", doc="Last day of the period.", **CELL)
+@xw.arg("nav_dates", doc="NAV dates, one column, oldest first.", **RAW)
+@xw.arg("nav_values", doc="Net assets beside nav_dates, one column.", **RAW)
+@xw.arg("start", doc="First day of the period.", **RAW)
+@xw.arg("end_date", doc="Last day of the period.", **RAW)
 def FEE_ADNA(nav_dates, nav_values, start, end_date):
     """Average daily net assets over the calendar days of [start, end_date], NAV carried forward."""
-    def compute():
-        series = _series(nav_dates, nav_values)
+    def compute(key):
+        series = _series(nav_dates, nav_values, key[1:3])
         return float(cells.adna(series, *_period(start, end_date)))
     return _answer("FEE_ADNA", (nav_dates, nav_values, start, end_date), compute)
 
 
 @xw.func(category="fee12b1")
-@xw.arg("rate", doc="Annual plan rate as a fraction (0.45% = 0.0045).", **CELL)
-@xw.arg("nav_dates", doc="NAV dates, one column, oldest first.", **RANGE)
-@xw.arg("nav_values", doc="Net assets beside nav_dates, one column.", **RANGE)
-@xw.arg("start", doc="First day of the period.", **CELL)
-@xw.arg("end_date", doc="Last day of the period.", **CELL)
-@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
-@xw.arg("rounding", doc="Period (default: round the sum) or Daily (round each day).", **CELL)
+@xw.arg("rate", doc="Annual plan rate as a fraction (0.45% = 0.0045).", **RAW)
+@xw.arg("nav_dates", doc="NAV dates, one column, oldest first.", **RAW)
+@xw.arg("nav_values", doc="Net assets beside nav_dates, one column.", **RAW)
+@xw.arg("start", doc="First day of the period.", **RAW)
+@xw.arg("end_date", doc="Last day of the period.", **RAW)
+@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **RAW)
+@xw.arg("rounding", doc="Period (default: round the sum) or Daily (round each day).", **RAW)
 def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rounding=None):
     """Plan fee in dollars for [start, end_date] at one constant rate, rounded to cents."""
-    def compute():
+    def compute(key):
         r = to_decimal("rate", rate)
-        series = _series(nav_dates, nav_values)
+        series = _series(nav_dates, nav_values, key[2:4])
         s, e = _period(start, end_date)
         fee = cells.period_fee(r, series, s, e,
                                to_choice("day_count", day_count, DAY_COUNTS, DAY_COUNT),
@@ -146,12 +194,12 @@ def FEE_PERIOD(rate, nav_dates, nav_values, start, end_date, day_count=None, rou
 
 
 @xw.func(category="fee12b1")
-@xw.arg("provider_rate", doc="The provider's agreed service fee rate (fraction).", **CELL)
-@xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **CELL)
-@xw.arg("cap", doc="Service fee cap, default 0.25%.", **CELL)
+@xw.arg("provider_rate", doc="The provider's agreed service fee rate (fraction).", **RAW)
+@xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **RAW)
+@xw.arg("cap", doc="Service fee cap, default 0.25%.", **RAW)
 def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
     """Service fee rate applied: the least of provider rate, cap and fund rate."""
-    def compute():
+    def compute(key):
         return float(cells.service_rate(to_decimal("provider_rate", provider_rate),
                                         to_decimal("fund_rate", fund_rate),
                                         to_decimal("cap", cap, SERVICE_CAP)))
@@ -159,18 +207,18 @@ def FEE_SERVICE_RATE(provider_rate, fund_rate, cap=None):
 
 
 @xw.func(category="fee12b1")
-@xw.arg("provider_rate", doc="The provider's agreed service fee rate (fraction).", **CELL)
-@xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **CELL)
-@xw.arg("attributable_assets", doc="Average net assets of the provider's customers.", **CELL)
-@xw.arg("start", doc="First day of the period.", **CELL)
-@xw.arg("end_date", doc="Last day of the period.", **CELL)
-@xw.arg("cap", doc="Service fee cap, default 0.25%.", **CELL)
-@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **CELL)
-@xw.arg("rounding", doc="Period (default) or Daily.", **CELL)
+@xw.arg("provider_rate", doc="The provider's agreed service fee rate (fraction).", **RAW)
+@xw.arg("fund_rate", doc="The fund's Schedule B rate (fraction).", **RAW)
+@xw.arg("attributable_assets", doc="Average net assets of the provider's customers.", **RAW)
+@xw.arg("start", doc="First day of the period.", **RAW)
+@xw.arg("end_date", doc="Last day of the period.", **RAW)
+@xw.arg("cap", doc="Service fee cap, default 0.25%.", **RAW)
+@xw.arg("day_count", doc="Actual/Actual (default) or Actual/365.", **RAW)
+@xw.arg("rounding", doc="Period (default) or Daily.", **RAW)
 def FEE_SERVICE(provider_rate, fund_rate, attributable_assets, start, end_date, cap=None,
                 day_count=None, rounding=None):
     """One provider's service fee in dollars for one fund and period."""
-    def compute():
+    def compute(key):
         pr, fr = to_decimal("provider_rate", provider_rate), to_decimal("fund_rate", fund_rate)
         assets = to_decimal("attributable_assets", attributable_assets)
         s, e = _period(start, end_date)
@@ -192,7 +240,7 @@ def _tables(**given) -> dict:
 
 def _blank(v) -> bool:
     """An omitted optional table (or an empty cell given for it)."""
-    return v is None or all(x is None for row in v for x in (row if isinstance(row, list) else [row]))
+    return all(cell_value(x) is None for row in rows_of(v) for x in row)
 
 
 def _by(by) -> str:
@@ -200,65 +248,68 @@ def _by(by) -> str:
 
 
 @xw.func(category="fee12b1")
-@xw.arg("schedule_a", doc="ScheduleA[#All]: the table with its header row.", **RANGE)
-@xw.arg("schedule_b", doc="ScheduleB[#All].", **RANGE)
-@xw.arg("plan_events", doc="PlanEvents[#All].", **RANGE)
-@xw.arg("nav", doc="NAV[#All]: Date, then one column per fund.", **RANGE)
-@xw.arg("settings", doc="Settings[#All]: the period and rules.", **RANGE)
-@xw.arg("by", doc="month (default), quarter, year or period.", **CELL)
-@xw.arg("fund_names", doc="FundNames[#All] (former names), optional.", **RANGE)
+@xw.ret("raw")  # rows made ready by addin.convert.excel_value
+@xw.arg("schedule_a", doc="ScheduleA[#All]: the table with its header row.", **RAW)
+@xw.arg("schedule_b", doc="ScheduleB[#All].", **RAW)
+@xw.arg("plan_events", doc="PlanEvents[#All].", **RAW)
+@xw.arg("nav", doc="NAV[#All]: Date, then one column per fund.", **RAW)
+@xw.arg("settings", doc="Settings[#All]: the period and rules.", **RAW)
+@xw.arg("by", doc="month (default), quarter or period (the Settings period).", **RAW)
+@xw.arg("fund_names", doc="FundNames[#All] (former names), optional.", **RAW)
 def FEE_ACCRUALS(schedule_a, schedule_b, plan_events, nav, settings, by=None, fund_names=None):
     """Spills accruals.csv without service fees: fund, period, days, ADNA, plan fee."""
     args = (schedule_a, schedule_b, plan_events, nav, settings, by, fund_names)
 
-    def compute():
+    def compute(key):
         tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          nav=nav, settings=settings, fund_names=fund_names)
         return frame_rows(T.accruals(tables, _by(by)), ACCRUAL_CELL_COLUMNS)
-    return _answer("FEE_ACCRUALS", args, compute)
+    return _table_answer("FEE_ACCRUALS", args, compute)
 
 
 @xw.func(category="fee12b1")
-@xw.arg("providers", doc="Providers[#All].", **RANGE)
-@xw.arg("provider_assets", doc="ProviderAssets[#All].", **RANGE)
-@xw.arg("schedule_a", doc="ScheduleA[#All].", **RANGE)
-@xw.arg("schedule_b", doc="ScheduleB[#All].", **RANGE)
-@xw.arg("plan_events", doc="PlanEvents[#All].", **RANGE)
-@xw.arg("settings", doc="Settings[#All].", **RANGE)
-@xw.arg("by", doc="month (default), quarter, year or period.", **CELL)
-@xw.arg("fund_names", doc="FundNames[#All], optional.", **RANGE)
+@xw.ret("raw")  # rows made ready by addin.convert.excel_value
+@xw.arg("providers", doc="Providers[#All].", **RAW)
+@xw.arg("provider_assets", doc="ProviderAssets[#All].", **RAW)
+@xw.arg("schedule_a", doc="ScheduleA[#All].", **RAW)
+@xw.arg("schedule_b", doc="ScheduleB[#All].", **RAW)
+@xw.arg("plan_events", doc="PlanEvents[#All].", **RAW)
+@xw.arg("settings", doc="Settings[#All].", **RAW)
+@xw.arg("by", doc="month (default), quarter or period (the Settings period).", **RAW)
+@xw.arg("fund_names", doc="FundNames[#All], optional.", **RAW)
 def FEE_PAYOUTS(providers, provider_assets, schedule_a, schedule_b, plan_events, settings,
                 by=None, fund_names=None):
     """Spills payouts.csv: provider, fund, period, attributable assets, rate, capped, service fee."""
     args = (providers, provider_assets, schedule_a, schedule_b, plan_events, settings, by,
             fund_names)
 
-    def compute():
+    def compute(key):
         tables = _tables(providers=providers, provider_assets=provider_assets,
                          schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          settings=settings, fund_names=fund_names)
         return frame_rows(T.payouts(tables, _by(by)), PAYOUT_COLUMNS)
-    return _answer("FEE_PAYOUTS", args, compute)
+    return _table_answer("FEE_PAYOUTS", args, compute)
 
 
 @xw.func(category="fee12b1")
-@xw.arg("schedule_a", doc="ScheduleA[#All].", **RANGE)
-@xw.arg("schedule_b", doc="ScheduleB[#All].", **RANGE)
-@xw.arg("plan_events", doc="PlanEvents[#All].", **RANGE)
-@xw.arg("nav", doc="NAV[#All].", **RANGE)
-@xw.arg("settings", doc="Settings[#All].", **RANGE)
-@xw.arg("providers", doc="Providers[#All], optional.", **RANGE)
-@xw.arg("provider_assets", doc="ProviderAssets[#All], optional.", **RANGE)
-@xw.arg("fund_names", doc="FundNames[#All], optional.", **RANGE)
+@xw.ret("raw")  # rows made ready by addin.convert.excel_value
+@xw.arg("schedule_a", doc="ScheduleA[#All].", **RAW)
+@xw.arg("schedule_b", doc="ScheduleB[#All].", **RAW)
+@xw.arg("plan_events", doc="PlanEvents[#All].", **RAW)
+@xw.arg("nav", doc="NAV[#All].", **RAW)
+@xw.arg("settings", doc="Settings[#All].", **RAW)
+@xw.arg("providers", doc="Providers[#All], optional.", **RAW)
+@xw.arg("provider_assets", doc="ProviderAssets[#All], optional.", **RAW)
+@xw.arg("fund_names", doc="FundNames[#All], optional.", **RAW)
 def FEE_CHECKS(schedule_a, schedule_b, plan_events, nav, settings, providers=None,
                provider_assets=None, fund_names=None):
     """Spills the findings on the tables: severity, code, location, message."""
     args = (schedule_a, schedule_b, plan_events, nav, settings, providers, provider_assets,
             fund_names)
 
-    def compute():
+    def compute(key):
         tables = _tables(schedule_a=schedule_a, schedule_b=schedule_b, plan_events=plan_events,
                          nav=nav, settings=settings, providers=providers,
                          provider_assets=provider_assets, fund_names=fund_names)
         return frame_rows(T.checks(tables), CHECK_COLUMNS)
-    return _answer("FEE_CHECKS", args, compute)
+    return _table_answer("FEE_CHECKS", args, compute)

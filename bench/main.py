@@ -15,16 +15,17 @@ import argparse
 import compileall
 import json
 import os
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import accruals, docs, growth, loading, payouts, udf
+from . import accruals, docs, growth, loading, pay, payouts, recalc, udf
 from .context import FULL, QUICK, Context
 from .engine import engine_accruals, engine_payouts
 from .timing import ROOT, fmt_table, machine
 
-MEASURES = {m.KEY: m for m in (accruals, payouts, loading, udf, growth)}
+MEASURES = {m.KEY: m for m in (accruals, payouts, loading, udf, recalc, pay, growth)}
 MAIN_HEADERS = ("measure", "median", "baseline", "ratio", "target")
 
 
@@ -98,6 +99,9 @@ def write_docs(res: dict) -> None:
 
 
 def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["recalc"]:          # its own options: --template, --runs (bench/recalc.py)
+        return recalc.main(argv[1:])
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[2])
     ap.add_argument("measures", nargs="*", choices=[[]] + list(MEASURES), metavar="MEASURE",
                     help=f"only these measures ({', '.join(MEASURES)}); default all")

@@ -31,8 +31,7 @@ def udf_measure(nav_table, s10: date, e10: date, reps: int) -> dict:
     s, e = datetime(s10.year, s10.month, s10.day), datetime(e10.year, e10.month, e10.day)
 
     def clear():
-        udfs.RESULTS.clear()
-        udfs.SERIES.clear()
+        udfs.clear_caches()
 
     def period():
         return udfs.FEE_PERIOD(0.0045, xl_dates, xl_vals, s, e)

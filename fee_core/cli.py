@@ -27,6 +27,7 @@ BUILTIN = {
     "compute": "fee_core.commands.compute",
     "publish": "fee_core.commands.publish",
     "report": "fee_core.commands.report",
+    "pay": "fee_core.commands.pay",
 }
 PLUGIN_GROUP = "fee12b1.commands"
 

@@ -67,6 +67,26 @@ TABLES: dict[str, TableSpec] = {
     )
 }
 
+# The optional GL Accounts table (SPEC §3, §6): the account names the payment run's journal
+# uses.  It is not in TABLES: a workbook without it is normal (the defaults below apply, with
+# no finding), and the template does not carry it.  ``Entry`` names one of the GL_ENTRIES
+# (the default account name), ``Account`` the name (or number) to use instead.
+GL_ACCOUNTS = TableSpec("GLAccounts", "GL Accounts", (("Entry", "text"), ("Account", "text")),
+                        ("Entry", "Account"), must_exist=False)
+
+# journal role -> default account name (SPEC §6); the GL Accounts table's Entry column names
+# the default account name
+GL_ENTRIES = {
+    "fund_expense": "12b-1 Fee Expense",              # the funds' daily accrual, debit
+    "fund_payable": "12b-1 Fees Payable",             # the funds' daily accrual, credit
+    "service_expense": "Service Fee Expense",         # the distributor, per provider and fund
+    "service_payable": "Service Fees Payable",
+    "receivable": "12b-1 Fees Receivable",            # the distributor, per fund
+    "service_revenue": "Service Fee Revenue",         # the service-fee part of the plan fee
+    "absc_revenue": "Asset-Based Sales Charge Revenue",  # the part the distributor keeps
+}
+
+
 def headers_of(name: str, rows) -> list[str]:
     """The headers of table ``name`` written from row dicts: the contract's columns in order,
     then any other key found in the rows, in order of appearance."""
@@ -158,3 +178,11 @@ PAYOUT_COLUMNS = ("provider_id", "fund", "period_start", "period_end", "average_
 PAYMENT_COLUMNS = ("provider_id", "period_start", "period_end", "service_fees", "carried_in",
                    "payable", "carried_out")
 CHECK_COLUMNS = ("severity", "code", "location", "message")
+# the output periods a user asks for (SPEC §8 `--by`, the add-in's `by`): calendar months,
+# calendar quarters, or the whole period asked for (the engine also knows calendar years, for
+# the board report's trend; a user would read "year" as the plan year)
+OUTPUT_PERIODS = ("month", "quarter", "period")
+REMITTANCE_COLUMNS = ("provider_id", "provider_name", "agreement_type", "period_start",
+                      "period_end", "service_fees", "carried_in", "payable", "carried_out",
+                      "reference")
+JOURNAL_COLUMNS = ("date", "entity", "fund", "provider_id", "account", "debit", "credit", "memo")

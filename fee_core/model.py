@@ -14,7 +14,7 @@ from decimal import Decimal
 import numpy as np
 
 from .columns import Columns  # noqa: F401  (annotation)
-from .contract import Settings
+from .contract import GL_ENTRIES, Settings
 from .findings import Location
 
 AMOUNT_SCALE = 10_000          # net-asset units per dollar (hundredths of a cent)
@@ -133,6 +133,8 @@ class Book:
     source: str = ""
     sheets: dict = field(default_factory=dict, compare=False)   # table name -> sheet name
     letters: dict = field(default_factory=dict, compare=False)  # table -> header -> column letter
+    # journal role -> account name (the optional GL Accounts table, else contract.GL_ENTRIES)
+    gl_accounts: dict = field(default_factory=lambda: dict(GL_ENTRIES), compare=False)
 
     def loc(self, table: str, row: int | None = None, header: str | None = None) -> Location:
         """The location of a cell (or row, or table) of an input table, by Excel row."""

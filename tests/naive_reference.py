@@ -766,3 +766,174 @@ if __name__ == "__main__":  # python tests/naive_reference.py BOOK.xlsx [start e
                       ("payments", PAYMENTS_COLUMNS)):
         print(f"# {key}")
         print(csv_text(result[key], cols))
+
+
+# --------------------------------------------------------------------------------------------
+# the payment run (SPEC §6 "The payment run", §8 `fee12b1 pay`), as naively as the rest
+# --------------------------------------------------------------------------------------------
+#
+# Readings (the engine's docs/payments.md says the same in words):
+# * The payment period P is ``YYYY-MM`` or ``YYYYQn``; its days are clipped to the Settings
+#   period.  Payments are computed from Period Start through the end of P, so carried amounts
+#   are the ones payments.csv shows for P.
+# * remittance: the payments rows of P with service fees, carried in or carried out not zero,
+#   with the provider's name and Agreement Type from the Providers table and the reference
+#   ``12B1-<P>-<provider_id>``.
+# * journal, funds: for each fund (Schedule A order), each calendar month of P and each day in
+#   the plan, fee = r·NA/Y; the day is booked on the latest NYSE session on or before it in the
+#   same month, else on the month's first session; an entry (per fund and booking session) is
+#   the sum of its days' fees rounded half up (Rounding=Period) or the sum of the days' rounded
+#   fees (Daily); the month's last entry is replaced by plan fee − the other entries.  Pairs:
+#   Dr 12b-1 Fee Expense / Cr 12b-1 Fees Payable, dated the booking session.
+# * journal, distributor (dated P's last day): per provider of the remittance (ID order) and
+#   fund (Schedule A order) the service fee of P (rounded once for P, or per day):
+#   Dr Service Fee Expense / Cr Service Fees Payable; then per fund: Dr 12b-1 Fees Receivable /
+#   Cr Service Fee Revenue (Σ service fees of the fund) and Dr 12b-1 Fees Receivable /
+#   Cr Asset-Based Sales Charge Revenue (Σ of its months' plan fees − its service fees).
+# * A zero amount writes no pair; a negative one swaps debit and credit.  Account names come
+#   from the GL Accounts table (Entry = the default name, case-insensitive) where given.
+
+GL_DEFAULTS = ("12b-1 Fee Expense", "12b-1 Fees Payable", "Service Fee Expense",
+               "Service Fees Payable", "12b-1 Fees Receivable", "Service Fee Revenue",
+               "Asset-Based Sales Charge Revenue")
+REMITTANCE_COLUMNS = ["provider_id", "provider_name", "agreement_type", "period_start",
+                      "period_end", "service_fees", "carried_in", "payable", "carried_out",
+                      "reference"]
+JOURNAL_COLUMNS = ["date", "entity", "fund", "provider_id", "account", "debit", "credit", "memo"]
+
+
+def naive_period_bounds(label: str):
+    """``2001-07`` -> (2001-07-01, 2001-07-31, "Monthly"); ``2001Q3`` -> quarter, "Quarterly"."""
+    text = label.strip()
+    if "Q" in text.upper():
+        year, q = text.upper().split("Q")
+        s = date(int(year), 3 * int(q) - 2, 1)
+        return s, quarter_end(s), "Quarterly"
+    year, month = text.split("-")
+    s = date(int(year), int(month), 1)
+    return s, month_end(s), "Monthly"
+
+
+def naive_sessions(start: date, end: date):
+    """NYSE sessions in [start, end] straight from exchange_calendars (not fee_core's cache)."""
+    import warnings
+
+    import exchange_calendars as xc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cal = xc.get_calendar("XNYS", start="1990-01-01")
+        return [ts.date() for ts in cal.sessions_in_range(start.isoformat(), end.isoformat())]
+
+
+def _accounts(tables):
+    names = {k.lower(): k for k in GL_DEFAULTS}
+    out = {k: k for k in GL_DEFAULTS}
+    for row in _table_rows(tables, "GLAccounts")[1]:
+        key = " ".join(to_text(row.get("Entry")).lower().split())
+        if key in names and to_text(row.get("Account")):
+            out[names[key]] = to_text(row.get("Account"))
+    return out
+
+
+def _pairs(out, when, entity, fund, pid, dr, cr, amount):
+    if amount == 0:
+        return
+    if amount < 0:
+        dr, cr, amount = cr, dr, -amount
+    for account, debit, credit in ((dr, amount, ZERO), (cr, ZERO, amount)):
+        out.append({"date": fmt_date(when), "entity": entity, "fund": fund, "provider_id": pid,
+                    "account": account, "debit": fmt_money(debit), "credit": fmt_money(credit)})
+
+
+def naive_payrun(path, label: str) -> dict:
+    """The payment run of ``label`` for the workbook at ``path``:
+    {"remittance": [row], "journal": [row without memo], "lines": {pid: [line dict]},
+     "plan_fees": {(fund, month start): Decimal}}."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return _naive_payrun(NaiveBook(path), read_tables(path)[0], label)
+
+
+def _naive_payrun(book: NaiveBook, tables, label: str) -> dict:
+    ps, pe, _ = naive_period_bounds(label)
+    start, end = max(ps, book.period_start), min(pe, book.period_end)
+    computed = _compute(book, book.period_start, end, "month")
+    info = {}
+    for row in _table_rows(tables, "Providers")[1]:
+        pid = to_text(row.get("Provider ID"))
+        if pid and pid not in info:
+            info[pid] = (to_text(row.get("Provider Name")), to_text(row.get("Agreement Type")))
+    remittance = []
+    for r in computed["payments"]:
+        if r["period_start"] != fmt_date(start):
+            continue
+        if all(Decimal(r[k]) == 0 for k in ("service_fees", "carried_in", "carried_out")):
+            continue
+        name, kind = info[r["provider_id"]]
+        remittance.append({"provider_id": r["provider_id"], "provider_name": name,
+                           "agreement_type": kind, "period_start": r["period_start"],
+                           "period_end": r["period_end"], "service_fees": r["service_fees"],
+                           "carried_in": r["carried_in"], "payable": r["payable"],
+                           "carried_out": r["carried_out"],
+                           "reference": f"12B1-{label}-{r['provider_id']}"})
+    acct = _accounts(tables)
+    month_list = periods(start, end, "month")
+    sess = naive_sessions(date(start.year, start.month, 1), month_end(end))
+    journal: list[dict] = []
+    plan_fees: dict = {}
+    plan_of_fund = {f: ZERO for f in book.funds}
+    for fund in book.funds:
+        for ms, me in month_list:
+            booked = {}               # session -> [daily fees]
+            for d in days(ms, me):
+                r = book.rate(fund, d)
+                if r <= 0:
+                    continue
+                fee = Fraction(r) * Fraction(book.net_assets(fund, d)) / book.year_days(d)
+                same_month = [s for s in sess if (s.year, s.month) == (d.year, d.month)]
+                before = [s for s in same_month if s <= d]
+                booked.setdefault(before[-1] if before else same_month[0], []).append(fee)
+            if not booked:
+                continue
+            plan = book.round_rule([x for fees in booked.values() for x in fees])
+            plan_fees[(fund, ms)] = plan
+            plan_of_fund[fund] += plan
+            when = sorted(booked)
+            amounts = [book.round_rule(booked[s]) for s in when]
+            amounts[-1] = plan - sum(amounts[:-1], ZERO)
+            for s, amount in zip(when, amounts):
+                _pairs(journal, s, "fund", fund, "", acct["12b-1 Fee Expense"],
+                       acct["12b-1 Fees Payable"], amount)
+    lines = {}
+    service_of_fund = {f: ZERO for f in book.funds}
+    for row in remittance:
+        pid = row["provider_id"]
+        lines[pid] = []
+        for fund in book.funds:
+            if (pid, fund) not in book.provider_assets:
+                continue
+            covered = [d for d in days(start, end) if book.assets_row(pid, fund, d) is not None]
+            if not covered:
+                continue
+            fee = book.service_fee(pid, fund, start, end)
+            service_of_fund[fund] += fee
+            own = book.providers[pid]["rate"]
+            accrued = [d for d in covered if book.provider_rate(pid, fund, d) > 0]
+            ceiling = min(own, book.service_fee_cap)
+            lines[pid].append({
+                "fund": fund,
+                "average_net_assets": fmt_money(sum(book.assets_row(pid, fund, d) for d in covered)
+                                                / len(covered)),
+                "rate": fmt_rate(book.provider_rate(pid, fund, accrued[-1]) if accrued else ZERO),
+                "days": len(accrued),
+                "by_cap": bool(accrued) and own > book.service_fee_cap,
+                "by_fund_rate": any(book.rate(fund, d) < ceiling for d in accrued),
+                "service_fee": fmt_money(fee)})
+            _pairs(journal, end, "distributor", fund, pid, acct["Service Fee Expense"],
+                   acct["Service Fees Payable"], fee)
+    for fund in book.funds:
+        _pairs(journal, end, "distributor", fund, "", acct["12b-1 Fees Receivable"],
+               acct["Service Fee Revenue"], service_of_fund[fund])
+        _pairs(journal, end, "distributor", fund, "", acct["12b-1 Fees Receivable"],
+               acct["Asset-Based Sales Charge Revenue"], plan_of_fund[fund] - service_of_fund[fund])
+    return {"remittance": remittance, "journal": journal, "lines": lines, "plan_fees": plan_fees}

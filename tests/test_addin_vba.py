@@ -26,8 +26,6 @@ FUNCTIONS = {
     "FEE_CHECKS": (["schedule_a", "schedule_b", "plan_events", "nav", "settings"],
                    ["providers", "provider_assets", "fund_names"]),
 }
-RANGE_ARGS = {"nav_dates", "nav_values", "schedule_a", "schedule_b", "plan_events", "nav",
-              "settings", "providers", "provider_assets", "fund_names"}
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +49,8 @@ def test_xlfunc_metadata(udfs):
         for a in optional:
             assert info["argmap"][a]["optional"] is None, (name, a)  # blank = the default
         for a in required + optional:
-            opts = info["argmap"][a]["options"]
-            assert opts["err_to_str"] is True
-            assert opts.get("ndim") == (2 if a in RANGE_ARGS else None), (name, a)
+            # COM's values untouched (no per-cell cleaning in xlwings): addin.convert cleans
+            assert info["argmap"][a]["options"] == {"convert": "raw"}, (name, a)
             doc = info["argmap"][a]["doc"]
             assert doc and not doc.startswith("Positional argument") and len(doc) <= 255
         desc = info["ret"]["doc"]
@@ -90,9 +87,14 @@ def test_module_text_is_xlwings_wrapper(udfs):
     assert standin.vba_wrapper_text(udfs) in plain  # the same generate_vba_wrapper output
     # the register macro: category and descriptions, as Import Functions would set them
     assert f"Sub {vba.REGISTER_MACRO}()" in plain
+    # the macro named as xlwings' import_udfs names it: "'<workbook>'!FEE_..." (udfs.py l. 803)
+    assert """    book = "'" & ThisWorkbook.Name & "'!"\n""" in plain
     for name in FUNCTIONS:
-        assert re.search(rf'MacroOptions Macro:="{name}", Description:="[^"]+", '
+        assert re.search(rf'MacroOptions Macro:=book & "{name}", Description:="[^"]+", '
                          rf'Category:="fee12b1", ArgumentDescriptions:=Array\(', plain)
+    # the restart macro stops this add-in's server (not the xlwings ribbon's) and starts it
+    assert (f"Sub {vba.RESTART_MACRO}()\n" in plain and "    KillPy\n    XLPy.Exec \"\"\n"
+            "    Application.CalculateFull\nEnd Sub\n" in plain)
     assert "ThisWorkbook, Application.Caller" in vba.module_text("Fees 2001.xlsm")
 
 

@@ -76,5 +76,5 @@ def test_mutated_workbooks_never_crash_and_never_give_figures_with_errors(tmp_pa
         assert "error" in severities and files == ["checks.csv"]
     else:
         assert "error" not in severities
-        assert files == ["accruals.csv", "checks.csv", "payments.csv", "payouts.csv"]
+        assert files == ["accruals.csv", "checks.csv", "payments.csv", "payouts.csv", "run.json"]
     assert "internal.error" not in (out / "checks.csv").read_text()

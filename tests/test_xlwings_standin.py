@@ -61,7 +61,7 @@ def test_vba_wrapper_text(toy):
         assert re.search(rf"^Function {name}\(", vba, re.M)
         assert f'XLPy.CallUDF("tests.toy_udfs", "{name}", ' in vba
         assert f"{name} = Err.Description" in vba
-        assert re.search(rf"^End Function$", vba, re.M)
+        assert re.search(r"^End Function$", vba, re.M)
     assert "Function toy_accrual(start, Optional finish, Optional basis)" in vba
     assert "Array(start, finish, basis), ActiveWorkbook, Application.Caller)" in vba
     assert "Function toy_types(x)\n" in vba
@@ -151,7 +151,7 @@ def test_returns_converted_back(toy):
     assert isinstance(out, list) and all(isinstance(r, list) for r in out)
 
     out = standin.call(toy, "toy_schedule", dt.datetime(2024, 1, 1), caller_shape=(4, 3))
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert out == [
         ["day", "date", "note"],
         [1, dt.datetime(2024, 1, 1, tzinfo=utc), ""],  # date -> tz-aware for pywin32; None -> ""
@@ -192,3 +192,21 @@ def test_plain_xlwings_untouched_afterwards(toy):
     assert plain.toy_accrual(dt.date(2024, 1, 1), dt.date(2024, 1, 2)) == pytest.approx(2 / 365)
     # ...while the loaded module keeps its real metadata
     assert toy.toy_accrual.__xlfunc__["category"] == "fee12b1"
+
+
+# ---------------------------------------------------------------- checkout paths
+def test_udf_module_under_a_path_with_capitals_and_a_space(tmp_path, monkeypatch):
+    """xlwings lowercases a UDF module's path (right on Windows, whose file system ignores
+    case); the stand-in keeps the case, so a checkout like 'C:/Users/Ann/Fee Work' works."""
+    root = tmp_path / "Check Out" / "My Work"
+    pkg = root / "CapsPkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "Funcs.py").write_text(
+        "import xlwings as xw\n\n\n@xw.func\ndef twice(x):\n    return 2 * x\n")
+    monkeypatch.syspath_prepend(str(root))
+    module = standin.load_udf_module("CapsPkg.Funcs")
+    assert standin.call(module, "twice", 2.0) == 4.0
+    assert standin.call(module, "twice", 3.0) == 6.0  # get_udf_module's getmtime check
+    sys.modules.pop("CapsPkg.Funcs", None)
+    sys.modules.pop("CapsPkg", None)

@@ -80,6 +80,14 @@ is the Python traceback text.  The generated VBA has ``On Error GoTo failed`` an
 error such as ``#VALUE!``; xlwings/xlwings#1108).  ``call`` here simply lets the exception
 propagate.  A UDF that returns "#start: not a date" likewise yields a plain text cell.
 
+Error values
+------------
+An input cell holding an Excel error arrives (in ``Range.Value`` or an array) as pywin32 gives a
+``VT_ERROR``: an ``int`` SCODE, ``0x800A0000 + n`` (``#N/A`` = -2146826246).  Pass those ints
+here.  A UDF returns a real error value as ``win32com.client.VARIANT(pythoncom.VT_ERROR, scode)``
+(stood in: ``VARIANT`` and ``pythoncom.VT_ERROR``); xlwings passes it through unchanged, and
+``call`` returns it as it would reach pywin32.
+
 ``expand=`` on the return value
 -------------------------------
 With ``@xw.ret(expand=...)`` ``call_udf`` compares the caller's shape with the result's: if
@@ -245,7 +253,7 @@ def _real_engine_class():
         (ns["np"].datetime64,) if ns["np"] else ()
     )
     ns["win32timezone"] = types.SimpleNamespace(
-        TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.timezone.utc)
+        TimeZoneInfo=types.SimpleNamespace(utc=lambda: dt.UTC)
     )
     module = ast.Module(body=nodes, type_ignores=[])
     exec(compile(module, path, "exec"), ns)
@@ -289,10 +297,33 @@ _pythoncom = _module(
     CoInitialize=lambda: None,  # udfs: ThreadPoolExecutor(initializer=pythoncom.CoInitialize)
     IID_IDispatch="{00020400-0000-0000-C000-000000000046}",  # com_server: PyIDispatch = ...
     TypeIIDs={"{00020400-0000-0000-C000-000000000046}": _PyIDispatch},  # ... TypeIIDs[IID]
+    VT_ERROR=10,  # the VARIANT type of an error value (wtypes.h VARENUM)
 )
+class VARIANT:
+    """Stand-in ``win32com.client.VARIANT``: a value with an explicit COM type.  pywin32's
+    ``PyCom_VariantFromPyObject`` (com/win32com/src/oleargs.cpp, ``ConvertPyVariant``) turns
+    one into a VARIANT of type ``varianttype``; ``VARIANT(VT_ERROR, scode)`` reaches Excel as
+    an error value."""
+
+    def __init__(self, vt, value):
+        self.varianttype = vt
+        self.value = value
+
+    def __eq__(self, other):
+        return (isinstance(other, VARIANT) and self.varianttype == other.varianttype
+                and self.value == other.value)
+
+    def __hash__(self):
+        return hash((self.varianttype, self.value))
+
+    def __repr__(self):
+        return f"win32com.client.VARIANT({self.varianttype!r}, {self.value!r})"
+
+
 _win32com_client = _module(
     "win32com.client", "stand-in",
     Dispatch=_com_unavailable,  # udfs: `from win32com.client import Dispatch` (not called here)
+    VARIANT=VARIANT,  # a typed COM value (VT_ERROR for Excel error values)
 )
 _win32com_server_util = _module(
     "win32com.server.util", "stand-in", unwrap=_unwrap  # com_server.FromVariant
@@ -458,7 +489,11 @@ def import_functions(module, workbook_name: str = "fee12b1.xlam") -> ImportedFun
 
 
 def _register(udfs, module):
-    filename = os.path.normcase(module.__file__.lower())  # as get_udf_module computes it
+    # get_udf_module stores os.path.normcase(module.__file__.lower()) and later calls
+    # getmtime on it: on Windows' case-insensitive file system that names the same file.  Here
+    # (case-sensitive) the lowered path of a checkout such as "/home/Ann/My Work" does not
+    # exist, so the path keeps its case; it is only ever read back by getmtime.
+    filename = os.path.normcase(module.__file__)
     udfs.udf_modules[module.__name__] = {
         "filename": filename,
         "filetime": os.path.getmtime(filename),
@@ -532,6 +567,7 @@ __all__ = [
     "ExcelRange",
     "ImportedFunctions",
     "MISSING",
+    "VARIANT",
     "call",
     "import_functions",
     "installed",

@@ -5,15 +5,15 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from ..compute.periods import BY_CHOICES
 from ..console import EXIT_DATA, EXIT_OK, iso_date, print_findings, require_input
-from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
+from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, OUTPUT_PERIODS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from ..engine import Result, load, load_raw, run
 from ..errors import UsageError
 from ..findings import has_errors
 from ..read import read_workbook
 from ..write.csv import csv_text
 from ..write.files import OutputSet
+from ..write.runrecord import RUN_RECORD, compute_record
 
 CSV_FILES = ("accruals.csv", "payouts.csv", "payments.csv", "checks.csv")
 RESULT_CSV = {"accruals.csv": ("accruals", ACCRUAL_COLUMNS),
@@ -39,7 +39,7 @@ def _output_sets(args, path: Path) -> tuple[OutputSet | None, OutputSet | None]:
             raise UsageError(f"{xlsx}: the computed workbook is an .xlsx file")
         if xlsx.is_dir():
             raise UsageError(f"{xlsx} is a folder; give the computed workbook's file name")
-    csv_names = list(CSV_FILES)
+    csv_names = list(CSV_FILES) + [RUN_RECORD]
     if args.csv and xlsx is not None and Path(args.csv).resolve() == xlsx.parent.resolve():
         csv_set = OutputSet(Path(args.csv), csv_names + [xlsx.name], inputs=[path], force=args.force)
         sets: tuple[OutputSet | None, OutputSet | None] = (csv_set, csv_set)
@@ -89,6 +89,12 @@ def cmd_compute(args) -> int:
             name = Path(args.xlsx).name
             write_computed_to(str(xlsx_set.path(name)), res, raw=raw, progress=step)
             written.append(xlsx_set.folder / name)
+        if csv_set is not None and res.ok:
+            # SPEC §6: every run writes run.json beside its outputs (the computed workbook too
+            # when it is in the same folder; alone, its Cover carries the same provenance)
+            names = [n for n in csv_set.names if n in csv_set.written and n != RUN_RECORD]
+            csv_set.write(RUN_RECORD, compute_record(res, path, names, csv_set))
+            written.append(csv_set.folder / RUN_RECORD)
     print_findings(res.findings)
     if not res.ok:
         print("errors in the data: " + (f"only {written[0]} written" if written
@@ -111,7 +117,7 @@ def register(sub) -> None:
                    help="first day to compute (default: the Settings Period Start)")
     m.add_argument("--end", type=iso_date, metavar="YYYY-MM-DD",
                    help="last day to compute (default: the Settings Period End)")
-    m.add_argument("--by", choices=[b for b in BY_CHOICES if b != "year"], default="month",
+    m.add_argument("--by", choices=OUTPUT_PERIODS, default="month",
                    help="output periods: month (default), quarter or the whole period")
     m.add_argument("--csv", metavar="DIR", help="the folder for the CSV files")
     m.add_argument("--xlsx", metavar="OUT.xlsx",

@@ -795,6 +795,8 @@ def parse_book(raw: RawBook) -> tuple[Book, list[Finding]]:
     sheets = {name: (t.sheet if t is not None else TABLES[name].sheet) for name, t in tables.items()}
     letters = {name: {h: column_letter(t.column_index(h)) for h in t.headers}
                for name, t in tables.items() if t is not None}
+    from .gl_accounts import parse_gl_accounts  # the optional GL Accounts table (SPEC §3)
+    gl = parse_gl_accounts(raw, d1904, findings)
     book = Book(settings, funds, rates, renames, events, nav, providers, assets, expenses,
-                raw.path, sheets, letters)
+                raw.path, sheets, letters, gl)
     return book, findings

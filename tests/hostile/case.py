@@ -7,9 +7,9 @@ partial outputs, and time and memory bounds.  No binary is committed: ``build`` 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 
 @dataclass(frozen=True)
