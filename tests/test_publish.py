@@ -486,7 +486,11 @@ def test_compute_xlsx_outputs_are_a_set(tmp_path):
     args = ["compute", str(book), "--start", "2001-01-01", "--end", "2001-03-31"]
     assert main([*args, "--csv", str(folder), "--xlsx", str(folder / "c.xlsx")]) == 0
     assert sorted(p.name for p in folder.iterdir()) == ["accruals.csv", "c.xlsx", "checks.csv",
-                                                       "payments.csv", "payouts.csv"]
+                                                       "payments.csv", "payouts.csv", "run.json"]
+    import json
+    record = json.loads((folder / "run.json").read_text())
+    assert {f["name"] for f in record["files"]} == {"accruals.csv", "payouts.csv", "payments.csv",
+                                                    "checks.csv", "c.xlsx"}
     before = (folder / "c.xlsx").read_bytes()
     assert main([*args, "--csv", str(folder), "--xlsx", str(folder / "c.xlsx")]) == 2
     assert (folder / "c.xlsx").read_bytes() == before
