@@ -18,12 +18,14 @@ from pathlib import Path
 
 from fee_core.board import make_report
 from fee_core.commands.compute import CSV_FILES, write_csvs
+from fee_core.commands.pay import run_payment_period
 from fee_core.console import EXIT_DATA, EXIT_OK, Progress, print_findings
 from fee_core.engine import load, run
 from fee_core.errors import UsageError
 from fee_core.write.files import OutputSet
 from fee_core.write.publish import computed_workbook, published_copy
 from fee_core.write.report import report_bytes
+from fee_core.write.runrecord import RUN_RECORD, compute_record
 from templates.builder import template_bytes
 
 DEFAULT_DIR = "fee12b1-demo"
@@ -41,6 +43,8 @@ def demo_files(year: int) -> dict[str, str]:
         files[f"board report {year}Q{q}"] = f"board-report-{year}Q{q}.xlsx"
     for name in CSV_FILES:
         files[name] = name
+    files["run record"] = RUN_RECORD
+    files[f"payment run {year}-12"] = f"payment-run-{year}-12"
     return files
 
 
@@ -89,7 +93,7 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     if not 1900 < year < 2200:
         raise UsageError(f"--year {year}: give a four-digit year")
     files = demo_files(year)
-    prog = Progress(6, err)
+    prog = Progress(7, err)
     with OutputSet(outdir, list(files.values()), force=force) as outset:
         prog.step(f"building the sample workbook for {year}")
         book_path = outset.path(files["input workbook"])
@@ -126,6 +130,11 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
 
         prog.step("writing the CSV files")
         write_csvs(res, outset)
+        outset.write(RUN_RECORD, compute_record(res, book_path, list(CSV_FILES), outset))
+
+        prog.step(f"the payment run of {year}-12")
+        payrun = run_payment_period(outset, files[f"payment run {year}-12"], book, findings,
+                                    book_path, f"{year}-12")
     seconds = prog.seconds()
 
     n_warn = sum(not f.is_error for f in set(res.findings))
@@ -142,6 +151,11 @@ def run_demo(outdir: Path, year: int, force: bool, out=None, err=None) -> int:
     print("", file=out)
     for line in summary_table(res.accruals, year_res.accruals):
         print(line, file=out)
+    print("", file=out)
+    print(f"Payment run {year}-12: {len(payrun.statements)} statement(s), payable "
+          f"{payrun.totals['payable'] / 100:,.2f}, carried {payrun.totals['carried'] / 100:,.2f} "
+          f"(remittance.csv, journal.csv, statements/ in {outdir / files[f'payment run {year}-12']})",
+          file=out)
     print("", file=out)
     print(f"{n_warn} warning(s), 0 errors (listed in {outdir / 'checks.csv'}; "
           f"'fee12b1 check {outdir / files['input workbook']}' prints them)", file=out)

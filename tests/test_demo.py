@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _state(folder: Path) -> dict[str, tuple[str, int]]:
-    return {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(folder.iterdir())}
+    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,12 @@ def test_demo_writes_every_file(demo_run):
             assert openpyxl.load_workbook(out / name).sheetnames
         assert str(out / name) in p.stdout, f"{name} not listed"
     assert p.stderr == ""          # progress only when stderr is a terminal (SPEC §8)
+    pay = out / "payment-run-2001-12"
+    assert {f.name for f in pay.iterdir()} == {"remittance.csv", "journal.csv", "statements", "run.json"}
+    statements = sorted(f.name for f in (pay / "statements").iterdir())
+    remittance = list(csv.DictReader(open(pay / "remittance.csv", encoding="utf-8")))
+    assert statements == sorted(f"{r['provider_id']}.xlsx" for r in remittance) and statements
+    assert f"Payment run 2001-12: {len(statements)} statement(s)" in p.stdout
 
 
 def test_demo_shows_progress_on_a_terminal(tmp_path):
@@ -61,7 +67,8 @@ def test_demo_shows_progress_on_a_terminal(tmp_path):
         seen += chunk
     os.close(master)
     assert p.returncode == 0
-    assert b"step 1/6: building the sample workbook for 2001" in seen and b"step 6/6" in seen
+    assert b"step 1/7: building the sample workbook for 2001" in seen
+    assert b"step 7/7: the payment run of 2001-12" in seen
 
 
 def test_demo_console_totals_are_the_sums_of_accruals_csv(demo_run):

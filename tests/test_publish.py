@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from fee_core.cli import main
+from fee_core.contract import TABLES
 from fee_core.engine import load, run
 from fee_core.errors import OutputExists, WouldOverwriteInput
 from fee_core.write.publish import TIME_ENV, publish, write_computed
@@ -65,12 +66,15 @@ def test_published_is_plain_xlsx_without_macros_conf_or_addin(published):
     for name, body in parts.items():
         assert b"FEE_" not in body.upper() or not name.startswith("xl/worksheets"), name
         assert b"_xludf" not in body
-    formulas = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f"]
+    formulas = [getattr(c.value, "text", c.value) for ws in wb.worksheets
+                for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas, "native totals must be formulas"
+    tables = "|".join(TABLES)
     for f in formulas:
-        assert "FEE_" not in str(f).upper()
-        assert "[" not in str(f), f"no external or structured reference in {f}"
+        assert isinstance(f, str) and "FEE_" not in f.upper()
+        # no external reference; a structured reference only to one of the copy's own tables
+        inner = re.sub(rf"\b(?:{tables})\[(?:[^\[\]']|'.)*\]", "", f)
+        assert "[" not in inner, f"an external reference in {f}"
 
 
 def test_published_sheets_and_cover(published, sample):
@@ -300,7 +304,9 @@ def test_summary_native_figures_equal_the_engines(published, engine):
     """The native columns' stored results (worked out by the formulas' own rule from the NAV
     table) equal the engine's ADNA and plan fee for every whole-month fund-month."""
     ws = openpyxl.load_workbook(published, data_only=True)["Summary"]
-    col = _summary_columns(ws)
+    assert _summary_columns(ws) | {"Days": "E", "NA × Days (native)": "J", "ADNA (native)": "K",
+                                   "Plan Fee (native)": "L", "ADNA Difference": "M",
+                                   "Plan Fee Difference": "N"} == _summary_columns(ws)
     acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
     n = 0
     for r in range(5, ws.max_row + 1):
@@ -308,13 +314,16 @@ def test_summary_native_figures_equal_the_engines(published, engine):
         if not fund or not isinstance(ws[f"B{r}"].value, datetime):
             break
         e = acc[(fund, ws[f"B{r}"].value.date())]
-        v = {h: ws[f"{letter}{r}"].value for h, letter in col.items()}
-        assert v["Days"] == e.days
-        assert v["Year Days"] == 365
-        assert _money(v["ADNA (native)"]) == e.average_daily_net_assets, (fund, r)
-        assert _money(v["Plan Fee (native)"]) == e.plan_fee, (fund, r)
-        assert abs(Decimal(str(v["NA × Days (native)"])) / e.days - e.average_daily_net_assets) <= CENT
-        assert v["ADNA Difference"] == 0 and v["Plan Fee Difference"] == 0
+        assert ws[f"E{r}"].value == e.days
+        assert ws[f"F{r}"].value == 365
+        # (addin_sheets' layout: G row in the table at P4, H/I looked up, J-L native, M/N diffs)
+        assert ws[f"P{ws[f'G{r}'].value}"].value == fund
+        assert _money(ws[f"H{r}"].value) == e.average_daily_net_assets
+        assert _money(ws[f"I{r}"].value) == e.plan_fee
+        assert _money(ws[f"K{r}"].value) == e.average_daily_net_assets, (fund, r)
+        assert _money(ws[f"L{r}"].value) == e.plan_fee, (fund, r)
+        assert abs(Decimal(str(ws[f"J{r}"].value)) / e.days - e.average_daily_net_assets) <= CENT
+        assert ws[f"M{r}"].value == 0 and ws[f"N{r}"].value == 0
         n += 1
     assert n >= 150
 
@@ -389,16 +398,21 @@ def test_computed_addin_cells_store_the_engines_figures(computed, engine):
     for sheet, c in _formula_cells(formulas):
         assert values[sheet][c.coordinate].value is not None, (sheet, c.coordinate)
     summary, stored = formulas["Summary"], values["Summary"]
-    col = _summary_columns(summary)
+    assert _summary_columns(summary)["ADNA (add-in)"] == "H"
     assert "FEE_ACCRUALS(" in summary["P4"].value.text        # the Summary's one add-in call
     acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
     n = 0
+    # one FEE_ACCRUALS at P4 (its table stored), looked up by every fund-month (addin_sheets)
+    assert "FEE_ACCRUALS(" in summary["P4"].value.text and stored["P4"].value == "fund"
     for r in range(5, summary.max_row + 1):
         if not isinstance(stored[f"B{r}"].value, datetime):
             break
+        assert "MATCH(1," in summary[f"G{r}"].value.text
+        assert summary[f"I{r}"].value.text == f"=INDEX($U:$U,$G{r})"
         e = acc[(summary[f"A{r}"].value, stored[f"B{r}"].value.date())]
-        assert _money(stored[f"{col['ADNA (add-in)']}{r}"].value) == e.average_daily_net_assets
-        assert _money(stored[f"{col['Plan Fee (add-in)']}{r}"].value) == e.plan_fee
+        assert stored[f"P{stored[f'G{r}'].value}"].value == e.fund
+        assert _money(stored[f"H{r}"].value) == e.average_daily_net_assets
+        assert _money(stored[f"I{r}"].value) == e.plan_fee
         n += 1
     assert n >= 150
     # the spilled tables: the whole result stored in the spill area, cell by cell

@@ -89,10 +89,8 @@ def cmd_compute(args) -> int:
             name = Path(args.xlsx).name
             write_computed_to(str(xlsx_set.path(name)), res, raw=raw, progress=step)
             written.append(xlsx_set.folder / name)
-        if csv_set is not None and res.ok:
-            # SPEC §6: every run writes run.json beside its outputs (the computed workbook too
-            # when it is in the same folder; alone, its Cover carries the same provenance)
-            names = [n for n in csv_set.names if n in csv_set.written and n != RUN_RECORD]
+        if csv_set is not None and res.ok:   # SPEC §6: the run record beside its outputs
+            names = [n for n in csv_set.names if n != RUN_RECORD and n in csv_set.written]
             csv_set.write(RUN_RECORD, compute_record(res, path, names, csv_set))
             written.append(csv_set.folder / RUN_RECORD)
     print_findings(res.findings)
