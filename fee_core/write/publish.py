@@ -93,7 +93,7 @@ COMPUTED: dict[str, tuple[str | None, tuple[str, ...], tuple[str, ...], dict[str
                   "asset_based_sales_charge": "money"}),
     "Payouts": ("payouts", PAYOUT_COLUMNS, ("service_fee",),
                 {"period_start": "date", "period_end": "date", "average_net_assets": "money",
-                 "rate": "rate_detail", "service_fee": "money"}),
+                 "rate": "rate_detail", "capped": "flag", "service_fee": "money"}),
     "Payments": ("payments", PAYMENT_COLUMNS, ("service_fees", "payable"),
                  {"period_start": "date", "period_end": "date", "service_fees": "money",
                   "carried_in": "money", "payable": "money", "carried_out": "money"}),
