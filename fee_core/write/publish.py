@@ -24,7 +24,6 @@ Outputs are written through ``files.OutputSet`` (staged, all or nothing, never o
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from collections.abc import Callable
@@ -63,7 +62,7 @@ from .addin_sheets import (
     row_figures,
     spill_tables,
 )
-from .files import OutputSet
+from .files import OutputSet, sha256_file
 from .inputs import PORTRAIT_WIDTH, TABLE_ORDER, TablePlace, write_raw_tables, write_table
 from .xlsx import (
     LINE_HEIGHT,
@@ -131,14 +130,6 @@ def _now(now: datetime | None) -> datetime:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return now.astimezone(UTC).replace(microsecond=0)
-
-
-def sha256_of(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _header_text(res: Result, what: str) -> str:
@@ -524,7 +515,7 @@ def published_copy(book_path, now: datetime | None = None, progress: Progress | 
     """The published copy of the workbook at ``book_path`` as bytes, and the findings; None
     when the workbook has errors."""
     book_path = Path(book_path)
-    digest = sha256_of(book_path)
+    digest = sha256_file(book_path)
     raw, res, findings = _load(book_path)
     if res is None or not res.ok:
         return None, findings
@@ -543,7 +534,7 @@ def publish(book_path, out_path, force: bool = False, now: datetime | None = Non
     out.check()
     say = progress or (lambda what: None)
     say(f"reading {book_path.name}")
-    digest = sha256_of(book_path)
+    digest = sha256_file(book_path)
     raw, findings = read_workbook(book_path)
     say("checking and computing it")
     raw, res, findings = _load(book_path, raw, findings)
@@ -596,7 +587,7 @@ def write_computed_to(target: str | IO[bytes], result: Result, now: datetime | N
     if raw is None:
         raw, _ = read_workbook(source)
     live = live_results(raw, result)
-    _write_workbook(target, raw, result, Source(source.name, sha256_of(source), _now(now)),
+    _write_workbook(target, raw, result, Source(source.name, sha256_file(source), _now(now)),
                     live, progress)
 
 
