@@ -20,12 +20,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import accruals, docs, growth, loading, pay, payouts, recalc, udf
+from . import accruals, docs, growth, loading, pay, payouts, publish, recalc, udf
 from .context import FULL, QUICK, Context
 from .engine import engine_accruals, engine_payouts
 from .timing import ROOT, fmt_table, machine
 
-MEASURES = {m.KEY: m for m in (accruals, payouts, loading, udf, recalc, pay, growth)}
+MEASURES = {m.KEY: m for m in (accruals, payouts, loading, udf, recalc, publish, pay, growth)}
 MAIN_HEADERS = ("measure", "median", "baseline", "ratio", "target")
 
 

@@ -73,7 +73,7 @@ def test_published_is_plain_xlsx_without_macros_conf_or_addin(published):
     for f in formulas:
         assert isinstance(f, str) and "FEE_" not in f.upper()
         # no external reference; a structured reference only to one of the copy's own tables
-        inner = re.sub(rf"\b(?:{tables})\[(?:[^\[\]']|'.)*\]", "", f)
+        inner = re.sub(rf"\b(?:{tables})\[(?:\[(?:[^\[\]']|'.)*\]|[^\[\]']|'.)*\]", "", f)
         assert "[" not in inner, f"an external reference in {f}"
 
 
@@ -295,15 +295,23 @@ def test_every_formula_of_the_published_copy_stores_its_figure(published, engine
     assert _money(tie["C5"].value) == sum(acc["plan_fee"], Decimal(0))
 
 
+def _summary_columns(ws, header_row: int = 4) -> dict[str, str]:
+    """The Summary's column letters by header (the layout is addin_sheets')."""
+    return {c.value: c.column_letter for c in ws[header_row] if isinstance(c.value, str)}
+
+
 def test_summary_native_figures_equal_the_engines(published, engine):
     """The native columns' stored results (worked out by the formulas' own rule from the NAV
     table) equal the engine's ADNA and plan fee for every whole-month fund-month."""
     ws = openpyxl.load_workbook(published, data_only=True)["Summary"]
+    assert _summary_columns(ws) | {"Days": "E", "NA × Days (native)": "J", "ADNA (native)": "K",
+                                   "Plan Fee (native)": "L", "ADNA Difference": "M",
+                                   "Plan Fee Difference": "N"} == _summary_columns(ws)
     acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
     n = 0
     for r in range(5, ws.max_row + 1):
         fund = ws[f"A{r}"].value
-        if not fund:
+        if not fund or not isinstance(ws[f"B{r}"].value, datetime):
             break
         e = acc[(fund, ws[f"B{r}"].value.date())]
         assert ws[f"E{r}"].value == e.days
@@ -384,17 +392,20 @@ def computed(sample, engine, tmp_path_factory):
 
 
 def test_computed_addin_cells_store_the_engines_figures(computed, engine):
-    """Every add-in cell shows the engine's figure before any recalculation."""
+    """Every add-in cell (and every lookup over one) shows the engine's figure before any
+    recalculation."""
     formulas, values = _formulas_and_values(computed)
     for sheet, c in _formula_cells(formulas):
         assert values[sheet][c.coordinate].value is not None, (sheet, c.coordinate)
     summary, stored = formulas["Summary"], values["Summary"]
+    assert _summary_columns(summary)["ADNA (add-in)"] == "H"
+    assert "FEE_ACCRUALS(" in summary["P4"].value.text        # the Summary's one add-in call
     acc = {(r.fund, r.period_start): r for r in engine.accruals.itertuples()}
     n = 0
     # one FEE_ACCRUALS at P4 (its table stored), looked up by every fund-month (addin_sheets)
     assert "FEE_ACCRUALS(" in summary["P4"].value.text and stored["P4"].value == "fund"
     for r in range(5, summary.max_row + 1):
-        if not summary[f"A{r}"].value:
+        if not isinstance(stored[f"B{r}"].value, datetime):
             break
         assert "MATCH(1," in summary[f"G{r}"].value.text
         assert summary[f"I{r}"].value.text == f"=INDEX($U:$U,$G{r})"
@@ -490,6 +501,10 @@ def test_compute_xlsx_outputs_are_a_set(tmp_path):
     assert main([*args, "--csv", str(folder), "--xlsx", str(folder / "c.xlsx")]) == 0
     assert sorted(p.name for p in folder.iterdir()) == ["accruals.csv", "c.xlsx", "checks.csv",
                                                        "payments.csv", "payouts.csv", "run.json"]
+    import json
+    record = json.loads((folder / "run.json").read_text())
+    assert {f["name"] for f in record["files"]} == {"accruals.csv", "payouts.csv", "payments.csv",
+                                                    "checks.csv", "c.xlsx"}
     before = (folder / "c.xlsx").read_bytes()
     assert main([*args, "--csv", str(folder), "--xlsx", str(folder / "c.xlsx")]) == 2
     assert (folder / "c.xlsx").read_bytes() == before

@@ -217,8 +217,12 @@ def test_no_stored_result_where_none_is_known(template):
 
 
 def test_column_ref_escapes():
-    assert column_ref("NAV", "Growth & Income Fund") == "NAV[Growth & Income Fund]"
-    assert column_ref("NAV", "A's #1 [x]") == "NAV[A''s '#1 '[x']]"
+    # Excel's rules: a space alone needs nothing; any other special character double brackets;
+    # ' [ ] # escaped with an apostrophe
+    assert column_ref("NAV", "Balanced Fund") == "NAV[Balanced Fund]"
+    assert column_ref("NAV", "Growth & Income Fund") == "NAV[[Growth & Income Fund]]"
+    assert column_ref("NAV", "Mid-Cap Growth Fund") == "NAV[[Mid-Cap Growth Fund]]"
+    assert column_ref("NAV", "A's #1 [x]") == "NAV[[A''s '#1 '[x']]]"
 
 
 # ----------------------------------------------------------------------------- input sheets

@@ -78,10 +78,18 @@ _SPILL_TOTAL = {"Accruals": ("Total plan fee", "plan_fee"),
 
 # --------------------------------------------------------------------------- references
 
+# characters that make Excel enclose a column name in a second pair of brackets (all but a
+# plain space); of them, ' [ ] # are also escaped with an apostrophe
+_SPECIAL_IN_COLUMN = frozenset("\t\n\r,:.[]#'\"{}$^&*+=-<>/")
+
+
 def column_ref(table: str, header: str) -> str:
-    """A structured reference to one column: ``NAV[Growth & Income Fund]``; the characters
-    Excel reserves inside brackets (' # [ ]) are escaped with an apostrophe."""
+    """A structured reference to one column, as Excel writes it: ``NAV[Balanced Fund]``,
+    ``NAV[[Growth & Income Fund]]`` (a name with a special character other than a space is
+    enclosed in double brackets), ``'`` ``[`` ``]`` ``#`` escaped with an apostrophe."""
     escaped = re.sub(r"([\[\]#'])", r"'\1", header)
+    if _SPECIAL_IN_COLUMN.intersection(header):
+        return f"{table}[[{escaped}]]"
     return f"{table}[{escaped}]"
 
 

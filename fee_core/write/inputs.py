@@ -18,14 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from openpyxl.worksheet.table import Table, TableStyleInfo
-
-from ..contract import SETTINGS, TABLES, headers_of
+from ..contract import GL_ACCOUNTS, SETTINGS, TABLES, headers_of
 from ..findings import column_letter, quote_sheet
 from ..read.raw import RawBook, RawTable
 from .text import formula_like
@@ -46,9 +41,14 @@ from .xlsx import (
     wrapped_lines,
 )
 
+if TYPE_CHECKING:            # openpyxl (~0.2 s to import) only for the row-dict writer below
+    from openpyxl import Workbook
+
 # The input tables in the order the written workbooks show them.
 TABLE_ORDER = ("Settings", "ScheduleA", "ScheduleB", "FundNames", "PlanEvents", "NAV",
-               "Providers", "ProviderAssets", "Expenses")
+               "Providers", "ProviderAssets", "Expenses", "GLAccounts")
+# every table a written workbook may carry: the contract's and the optional GL Accounts
+WRITTEN_TABLES = {**TABLES, GL_ACCOUNTS.name: GL_ACCOUNTS}
 TABLE_STYLE = "Table Style Medium 2"
 # Text columns that may hold long notes: wrapped at this width rather than widened.
 NOTE_WIDTH = 48.0
@@ -82,7 +82,8 @@ class TablePlace:
 
 def _formats(styles: Styles) -> dict[str | None, Any]:
     return {"date": styles.date, "rate": styles.rate, "money": styles.money,
-            "rate_detail": styles.rate_detail, "integer": styles.integer, "text": None, None: None}
+            "rate_detail": styles.rate_detail, "integer": styles.integer, "flag": styles.center,
+            "text": None, None: None}
 
 
 _NUMBERS = {float, int}
@@ -111,7 +112,7 @@ def _write_plain_column(ws, r0: int, c: int, values: Sequence, kind, styles: Sty
         ws_ = ws.write_string
         for r, v in zip(rows, values):
             if v is not None:
-                ws_(r, c, v, None)
+                ws_(r, c, v, fmt)
         return max((len(v) for v in values if v is not None), default=0)
     if types == {date} and all(v is None or v >= _FIRST_SERIAL_DATE for v in values):
         wn, dfmt = ws.write_number, styles.date
@@ -252,7 +253,7 @@ def write_raw_tables(wb, styles: Styles, raw: RawBook, header: str,
         t = source.get(name)
         if t is None:
             continue
-        spec = TABLES[name]
+        spec = WRITTEN_TABLES[name]
         ws = wb.add_worksheet(spec.sheet)
         headers = list(t.headers)
         kinds: dict[str, Any] = table_kinds(name, headers)
@@ -334,6 +335,8 @@ def add_table(ws, name: str, headers: Sequence[str], rows: Sequence[Sequence[Any
                 c.number_format = RATE_FORMAT
             elif kind == "money":
                 c.number_format = MONEY_FORMAT
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
     ref = (f"{get_column_letter(first_col)}{first_row}:"
            f"{get_column_letter(first_col + len(headers) - 1)}{first_row + len(body)}")
     table = Table(displayName=name, ref=ref)
@@ -354,6 +357,9 @@ def write_input_workbook(path, tables: Mapping[str, Sequence[Mapping[str, Any]]]
     date1904: write the workbook in the 1904 date system.  Returns the openpyxl Workbook
     (saved when ``path`` is given).
     """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
     wb = workbook or Workbook()
     if workbook is None:
         wb.remove(wb.active)

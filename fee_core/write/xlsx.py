@@ -102,7 +102,7 @@ class Styles:
     ``wrap`` (wrapped text, top-aligned), ``section`` (a section title), ``small`` (grey,
     9 pt), ``total_label`` (bold text on a total row), ``money_total`` (money with $ on a total
     row), ``change`` (a percent change, one decimal), ``date_bold``, ``money_bold``,
-    ``native_integer``, ``top`` (top-aligned: a tall row's cells); ``left``, ``left_date``,
+    ``native_integer``, ``top`` (top-aligned: a tall row's cells), ``center``; ``left``, ``left_date``,
     ``left_rate``, ``left_money`` (values set beside their labels, left-aligned)."""
 
     def __init__(self, wb: xlsxwriter.Workbook):
@@ -136,6 +136,7 @@ class Styles:
         self.date_bold = add({"num_format": DATE_FORMAT, "bold": True})
         self.money_bold = add({"num_format": MONEY_FORMAT, "bold": True})
         self.top = add({"valign": "top"})
+        self.center = add({"align": "center"})
         self.native_integer = add({"num_format": INTEGER_FORMAT, "bg_color": "#E2EFDA"})
         # values beside their labels (a cover): left-aligned
         self.left = add({"align": "left", "valign": "top", "text_wrap": True})

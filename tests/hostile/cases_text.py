@@ -102,8 +102,4 @@ COMMANDS = {
         (("publish", "{book}", "{out}/published.xlsx"), 0, None),
         (("report", "{book}", "--quarter", "2001Q2", "{out}/report.xlsx"), 0, None)],
 }
-# the published copy's Summary sheet still writes fund names as formulas until the workbook
-# writers move to the one guarded cell writer (issue 12, the workbooks' part)
-PENDING = {
-    "fund_named_like_a_hyperlink_formula": "publish: fund names written as live formulas",
-}
+PENDING: dict[str, str] = {}

@@ -221,17 +221,33 @@ def _no_formula_fields(path: Path) -> None:
 _INJECTED = re.compile(r"HYPERLINK\(|cmd\||@SUM|\bDDE\b", re.I)
 
 
+_STRUCTURED = re.compile(r"\[(?:'.|[^\]\['])*\]")
+
+
+def _outside_names(formula: str) -> str:
+    """A formula without its structured-reference column names (``NAV[[=HYPERLINK(...)]]``
+    names a column: its text is not evaluated)."""
+    while True:
+        shorter = _STRUCTURED.sub("", formula)
+        if shorter == formula:
+            return formula
+        formula = shorter
+
+
 def _no_formula_from_text(book: Path) -> None:
     """A workbook the tool wrote holds no formula made of input text (a fund name such as
-    ``=HYPERLINK(...)`` stays text): every formula cell is checked for the injected names."""
+    ``=HYPERLINK(...)`` stays text, or a column name inside a structured reference): every
+    formula cell is checked for the injected names."""
     from openpyxl import load_workbook
     wb = load_workbook(book, read_only=True)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
                 v = c.value
-                if getattr(c, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
-                    assert not _INJECTED.search(str(v)), f"{book.name}!{ws.title}: formula {v!r}"
+                if getattr(c, "data_type", None) == "f":
+                    text = str(getattr(v, "text", v))
+                    assert not _INJECTED.search(_outside_names(text)), \
+                        f"{book.name}!{ws.title}: formula {text!r}"
     wb.close()
 
 
