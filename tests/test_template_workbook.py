@@ -198,7 +198,7 @@ def test_every_total_over_addin_cells_is_guarded(wb):
             "=" + guarded_sum(f"{letter}{SUMMARY_FIRST_ROW}:{letter}{last}")
     for sheet, ref, header in (("Accruals", "F2", "plan_fee"), ("Payouts", "H2", "service_fee")):
         f = _formula(wb[sheet][ref])
-        assert f.startswith(f'=IF(${ref[0]}$5<>"{header}",NA(),')
+        assert f.startswith(f'=IF(${ref[0]}$5&""<>"{header}",NA(),')
         assert guarded_sum(spilled_column("A5", ref[0])) in f
     sums = [f for _, _, f in _formulas(wb) if "SUM(" in f.replace("SUMPRODUCT(", "")]
     assert sums and all("ISTEXT" in f for f in sums)

@@ -117,6 +117,11 @@ def spilled_column(anchor: str, col: str, header: bool = False) -> str:
     return f"${col}${first}:INDEX(${col}:${col},{last})"
 
 
+# Texts an add-in returns in an array are compared as ``cell&""``: LibreOffice 7.4 keeps them out
+# of its string table and compares texts by identity, so a plain ``cell="header"``, MATCH or
+# COUNTIF never finds them there (docs/calc.md); ``&""`` means the same in Excel.
+
+
 def guarded_sum(cells: str) -> str:
     """THE guard of every total over add-in cells: the sum of ``cells``, or ``#N/A`` when one
     of them holds text (a ``#argument: problem`` answer, which SUM would skip); an error value
@@ -128,7 +133,7 @@ def spill_total(anchor: str, col: str, header: str) -> str:
     """The guarded total of a spilled column, ``#N/A`` unless the table spilled (its header
     ``header`` stands in row 1 of column ``col``)."""
     a_row = int(re.sub(r"[A-Z]+", "", anchor))
-    return f'=IF(${col}${a_row}<>"{header}",NA(),{guarded_sum(spilled_column(anchor, col))})'
+    return f'=IF(${col}${a_row}&""<>"{header}",NA(),{guarded_sum(spilled_column(anchor, col))})'
 
 
 def table_formula(sheet: str, by: str) -> str:
@@ -492,7 +497,7 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
         w.formula(ws, z, 4, f"=$C{r}-$B{r}+1", styles.integer, v.days)
         w.formula(ws, z, 5, f'=IF(OR($B$2="Actual/365",DAY(DATE(YEAR($B{r}),3,0))=28),365,366)',
                   styles.native_integer, v.year_days)
-        match = (f"=ROW(${a_col}${a_row})-1+MATCH(1,({key['fund']}=$A{r})"
+        match = (f"=ROW(${a_col}${a_row})-1+MATCH(1,({key['fund']}&\"\"=$A{r})"
                  f"*({key['period_start']}=$B{r})*({key['period_end']}=$C{r}),0)")
         w.formula(ws, z, 6, match, styles.integer, v.match_row, array=True)
         w.formula(ws, z, 7, f"=INDEX(${letters['average_daily_net_assets']}:"
@@ -625,8 +630,8 @@ def add_spill_sheet(wb, styles: Styles, sheet: str, *, table: Sequence[Sequence[
                   array=True)
     else:
         for k, (label, sev) in enumerate((("Errors", "error"), ("Warnings", "warning"))):
-            count = (f'=IF($A${anchor_row + 1}<>"severity",NA(),'
-                     f'COUNTIF({spilled_column(SPILL_ANCHOR, "A")},"{sev}"))')
+            count = (f'=IF($A${anchor_row + 1}&""<>"severity",NA(),'
+                     f'SUMPRODUCT(--({spilled_column(SPILL_ANCHOR, "A")}&""="{sev}")))')
             value = sum(1 for r in table if r[0] == sev) if table is not None else None
             ws.write_string(1, 2 * k, label, styles.bold)
             w.formula(ws, 1, 2 * k + 1, count, w.count, value, array=True)
