@@ -1,0 +1,307 @@
+"""Bound the structure before anything is allocated for it.
+
+python-calamine holds a sheet as one dense block from its first to its last value, and it
+reserves room for the shared strings a workbook *declares*.  One value in XFD1048576, a
+reference such as ``B99999999999`` (which it reads modulo 2**32), a column past XFD, or a
+``uniqueCount`` of 2**64-1 therefore makes it ask for gigabytes, abort the process or panic.
+So every part it will parse is measured here first, as its bytes stream past:
+
+* ``SheetScan`` finds the extent of a sheet's cells: the largest row and column any cell or
+  row element names, from the ``r`` attributes, with numpy over each piece of the part (the
+  sheet is never held whole for it).  That is exact for sheets written as Excel writes them
+  (every ``<c>`` and ``<row>`` element starting with its ``r``); anything else -- cells
+  without an address, prefixed element names, a reference it cannot vouch for -- is measured
+  again by ``exact_scan``, which follows the elements as calamine does.  A reference past
+  XFD1048576 is ``book.corrupt``; a sheet spanning more than ``MAX_SHEET_CELLS`` from A1 to
+  its last value is ``book.too_large``.
+* ``check_dimension`` refuses a ``<dimension>`` record past the sheet's limits.
+* ``check_shared_strings`` refuses declared counts out of proportion to the part.
+
+It also notes a negative number of eleven digits or more, infinity or NaN written after a
+minus sign (``negative_big``): calamine panics converting such a value under a date format,
+so that sheet is read with the number formats set aside (``cells``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ..findings import column_letter
+from .package import Package
+from .refusal import DAMAGED, refuse
+from .tabledefs import MAX_COL, MAX_ROW, col_index, parse_ref
+
+MAX_SHEET_CELLS = 10_000_000                 # cells from A1 to a sheet's last value
+
+_LETTER = np.zeros(256, bool)
+_LETTER[65:91] = _LETTER[97:123] = True
+_DIGIT = np.zeros(256, bool)
+_DIGIT[48:58] = True
+_NUMERIC = _DIGIT.copy()
+_NUMERIC[46] = True                          # '.'
+_DELIM = np.zeros(256, bool)
+_DELIM[list(b" \t\r\n/>")] = True
+_BACK, _TAIL = 8, 48                         # bytes looked behind and ahead of a position
+_NEG_DIGITS = 11                             # -1e11 days is past what calamine converts
+
+
+def _hits(a: np.ndarray, lo: int, hi: int, pat: bytes) -> np.ndarray:
+    """Positions ``p`` in [lo, hi) where ``a[p:p+len(pat)] == pat`` (2 or 4 bytes): the bytes
+    are compared as 16- or 32-bit words at each alignment, which numpy does at memory speed."""
+    w = len(pat)
+    dt = np.uint16 if w == 2 else np.uint32
+    key = np.frombuffer(pat, dt)[0]
+    out = []
+    for k in range(w):
+        start = lo + (k - lo) % w
+        m = (hi + w - 1 - start) // w            # every position before hi; the pattern may
+        if m > 0:                                # run on into the look-ahead bytes
+            out.append(np.flatnonzero(a[start:start + w * m].view(dt) == key) * w + start)
+    return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+
+@dataclass
+class Extent:
+    """What a sheet's cells span: ``max_row``/``max_col`` (1-based, 0 when it has none);
+    ``bad``: a reference past the sheet's limits (as written), or None; ``negative_big``."""
+
+    max_row: int = 0
+    max_col: int = 0
+    bad: str | None = None
+    negative_big: bool = False
+
+    @property
+    def cells(self) -> int:
+        return self.max_row * self.max_col
+
+
+class SheetScan:
+    """Fed a sheet part's bytes in order (``feed``), measures its cells (``finish``).
+
+    ``exact_needed`` is set when the fast path cannot vouch for the extent; the caller then
+    runs ``exact_scan`` over the whole part."""
+
+    def __init__(self) -> None:
+        self.extent = Extent()
+        self.exact_needed = False
+        self._carry = b"\0" * _BACK
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        buf = self._carry + chunk
+        if final:
+            buf += b"\0" * _TAIL
+        hi = len(buf) - _TAIL
+        if hi <= _BACK:
+            self._carry = buf[: len(buf) - _TAIL] if final else buf
+            return
+        self._carry = buf[hi - _BACK:]
+        if not self.exact_needed:
+            self._scan(np.frombuffer(buf, np.uint8), _BACK, hi)
+
+    def finish(self) -> Extent:
+        self.feed(b"", final=True)
+        return self.extent
+
+    # -- the fast path
+    def _scan(self, a: np.ndarray, lo: int, hi: int) -> None:
+        # prefixed element names (<x:c ...>): the exact path
+        colon = np.flatnonzero(a[lo:hi] == 58) + lo
+        if len(colon):
+            x = a[colon + 1]
+            if ((((x == 99) | (x == 118)) & _DELIM[a[colon + 2]])
+                    | ((x == 114) & (a[colon + 2] == 111) & (a[colon + 3] == 119)
+                       & _DELIM[a[colon + 4]])).any():
+                self.exact_needed = True
+                return
+        # <c ...> elements; each must start with its r="..."
+        c = _hits(a, lo, hi, b"<c")
+        c = c[_DELIM[a[c + 2]]]
+        cr = c[(a[c + 2] == 32) & (a[c + 3] == 114) & (a[c + 4] == 61) & (a[c + 5] == 34)]
+        # <row ...> elements, likewise
+        r = _hits(a, lo, hi, b"<r")
+        r = r[(a[r + 2] == 111) & (a[r + 3] == 119) & _DELIM[a[r + 4]]]
+        rr = r[(a[r + 4] == 32) & (a[r + 5] == 114) & (a[r + 6] == 61) & (a[r + 7] == 34)]
+        if len(cr) != len(c) or len(rr) != len(r):
+            self.exact_needed = True
+            return
+        win = as_strided(a, shape=(len(a) - 15, 16), strides=(1, 1))
+        if len(cr) and not self._refs(a, win, cr + 6, cell=True):
+            return
+        if len(rr) and not self._refs(a, win, rr + 8, cell=False):
+            return
+        neg = _hits(a, lo, hi, b">-")
+        if len(neg) and _negative_big(win[neg + 2]).any():
+            self.extent.negative_big = True
+
+    def _refs(self, a: np.ndarray, win: np.ndarray, s: np.ndarray, cell: bool) -> bool:
+        """Fold the references starting at ``s`` into the extent; False (and exact_needed)
+        when one of them is not a plain in-limits reference."""
+        w = win[s]                                 # 16 bytes from each reference
+        if cell:
+            letter = _LETTER[w[:, :4]]
+            l1 = letter[:, 1]
+            l2 = l1 & letter[:, 2]
+            if not letter[:, 0].all() or (l2 & letter[:, 3]).any():
+                self.exact_needed = True
+                return False
+            nl = 1 + l1.astype(np.int64) + l2
+            up = (w[:, :3] & 0xDF).astype(np.int64) - 64
+            col = np.where(nl == 1, up[:, 0], up[:, 0] * 26 + up[:, 1])
+            col = np.where(nl == 3, col * 26 + up[:, 2], col)
+            self.extent.max_col = max(self.extent.max_col, int(col.max()))
+            first, last = int(nl.min()), int(nl.max())
+            if first == last:
+                digits = w[:, first:first + 9]
+            else:
+                digits = np.take_along_axis(w, nl[:, None] + np.arange(9), axis=1)
+        else:
+            digits = w[:, :9]                      # the row digits, then the closing quote
+        nd = np.argmin(_DIGIT[digits], axis=1)     # digits before the first non-digit
+        if ((nd == 0) | (digits[np.arange(len(s)), nd] != 34) | (digits[:, 0] == 48)).any():
+            self.exact_needed = True
+            return False
+        top = int(nd.max())
+        sel = digits[nd == top, :top].astype(np.int64) - 48
+        row = int((sel @ (10 ** np.arange(top - 1, -1, -1, dtype=np.int64))).max())
+        if top > 7 or row > MAX_ROW or self.extent.max_col > MAX_COL:
+            self.exact_needed = True
+            return False
+        self.extent.max_row = max(self.extent.max_row, row)
+        return True
+
+
+def _negative_big(w: np.ndarray) -> np.ndarray:
+    """For windows starting after ``>-``: is the number there one calamine cannot take
+    under a date format (eleven or more digits before the point, an exponent, inf, NaN)?"""
+    end = np.argmax(w == 60, axis=1)              # the '<' closing the value
+    unclosed = w[np.arange(len(w)), end] != 60
+    j = np.arange(w.shape[1])
+    inside = j[None, :] < end[:, None]
+    odd = (inside & ~_NUMERIC[w]).any(axis=1)     # e, E, inf, nan ...
+    point = np.where(inside & (w == 46), j[None, :], w.shape[1]).min(axis=1)
+    return unclosed | odd | (np.minimum(point, end) >= _NEG_DIGITS)
+
+
+# ------------------------------------------------------------------------------ exact path
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c|v)(?=[\s/>])([^>]*)>")
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_REF = re.compile(rb"([A-Za-z]*)(\d*)")
+_NEG_TEXT = re.compile(rb"\s*-\s*(?:\d{11}|[\d.]*[^\d.\s<])")
+
+
+def _position(ref: bytes, cell: bool) -> tuple[int, int] | None:
+    """A reference as calamine reads it -> (row, col), 1-based (col 0 for a row element);
+    None when it is past the sheet's limits or not a reference."""
+    m = _REF.fullmatch(ref.strip())
+    if not m or not m.group(2) or len(m.group(2)) > 7 or (cell and not m.group(1)):
+        return None
+    letters = m.group(1).decode("ascii")
+    row, col = int(m.group(2)), col_index(letters) if letters else 0
+    if not 1 <= row <= MAX_ROW or len(letters) > 3 or col > MAX_COL:
+        return None
+    return row, col
+
+
+def exact_scan(xml) -> Extent:
+    """The extent of a sheet's valued cells, following its ``row``/``c`` elements as calamine
+    does (a cell without ``r`` is the next column of its row; a row without ``r`` the next
+    row).  Slower than the fast path; used only when that cannot vouch for a sheet."""
+    ext = Extent()
+    row, col = 0, 0                               # calamine's 0-based counters
+    for m in _TAG.finditer(xml):
+        end, name, attrs = m.group(1), m.group(2), m.group(3)
+        if name == b"row":
+            if end:
+                row, col = row + 1, 0
+                continue
+            rm = _ATTR_R.search(attrs)
+            if rm:
+                pos = _position(rm.group(1), cell=False)
+                if pos is None:
+                    ext.bad = rm.group(1).decode("utf-8", "replace")
+                    return ext
+                row = pos[0] - 1
+            if attrs.endswith(b"/"):
+                row, col = row + 1, 0
+        elif name == b"c":
+            if end:
+                continue
+            rm = _ATTR_R.search(attrs)
+            if rm:
+                pos = _position(rm.group(1), cell=True)
+                if pos is None:
+                    ext.bad = rm.group(1).decode("utf-8", "replace")
+                    return ext
+                r, c = pos[0] - 1, pos[1] - 1
+            else:
+                r, c = row, col
+            col = c + 1
+            if c + 1 > MAX_COL or r + 1 > MAX_ROW:     # counted past the limits
+                ext.bad = f"{column_letter(c + 1)}{r + 1}"
+                return ext
+            if not attrs.endswith(b"/"):           # a cell with content: it may hold a value
+                ext.max_row = max(ext.max_row, r + 1)
+                ext.max_col = max(ext.max_col, c + 1)
+        elif not end and not attrs.endswith(b"/") and _NEG_TEXT.match(xml, m.end()):
+            ext.negative_big = True
+    return ext
+
+
+# ------------------------------------------------------------------------------ the checks
+def check_extent(pkg: Package, sheet: str, ext: Extent) -> None:
+    """Refuse a sheet whose cells reach past XFD1048576 or span too many cells."""
+    if ext.bad is not None:
+        raise refuse(pkg.path, "book.corrupt",
+                     f"sheet {sheet!r} has a cell at {ext.bad!r}, past the last cell of a sheet "
+                     f"(XFD{MAX_ROW}) or not a cell address: no Excel sheet holds it; {DAMAGED}",
+                     sheet=sheet)
+    if ext.cells > MAX_SHEET_CELLS:
+        last = f"{column_letter(ext.max_col)}{ext.max_row}"
+        raise refuse(pkg.path, "book.too_large",
+                     f"sheet {sheet!r} has values as far as row {ext.max_row:,} and column "
+                     f"{column_letter(ext.max_col)} (A1:{last}, {ext.cells:,} cells), more than "
+                     f"the {MAX_SHEET_CELLS:,} cells a sheet may span (MAX_SHEET_CELLS); delete "
+                     f"what lies far from the tables (select the rows or columns after them, "
+                     f"Delete), save and run again", sheet=sheet)
+
+
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def check_dimension(pkg: Package, sheet: str, head: bytes) -> None:
+    """Refuse a ``<dimension>`` record that is not a range inside the sheet's limits."""
+    m = _DIMENSION.search(head)
+    if m is None:
+        return
+    ref = m.group(1).decode("utf-8", "replace")
+    b = parse_ref(ref)
+    if b is None or b[2] > MAX_ROW or b[3] > MAX_COL:
+        raise refuse(pkg.path, "book.corrupt",
+                     f"sheet {sheet!r} declares its used range as {ref!r}, which is not a range "
+                     f"inside A1:XFD{MAX_ROW}; {DAMAGED}", sheet=sheet)
+
+
+_SST = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst(?=[\s>/])([^>]*)>")
+_COUNT = re.compile(rb"""\s(count|uniqueCount)\s*=\s*["']([^"']*)["']""")
+_MIN_SI_BYTES = 5                            # <si/>
+_MIN_REF_BYTES = 10                          # <v>0</v> and a t="s"
+
+
+def check_shared_strings(pkg: Package, part: str, head: bytes) -> None:
+    """Refuse shared-string counts calamine would reserve room for that the part (or the
+    whole package, for references) could not hold."""
+    m = _SST.search(head)
+    if m is None:
+        return
+    info = pkg.info(part)
+    size = info.file_size if info is not None else 0
+    for am in _COUNT.finditer(m.group(1)):
+        name, raw = am.group(1).decode(), am.group(2).decode("utf-8", "replace").strip()
+        most = size // _MIN_SI_BYTES if name == "uniqueCount" else pkg.total_size // _MIN_REF_BYTES
+        if not raw.isdigit() or len(raw) > 12 or int(raw) > most:
+            raise refuse(pkg.path, "book.corrupt",
+                         f"the shared strings part {pkg.name(part)!r} declares {name}={raw!r}, "
+                         f"but its {size:,} bytes can hold at most {most:,}; {DAMAGED}")
