@@ -36,15 +36,13 @@ from .tabledefs import MAX_COL, MAX_ROW, col_index, parse_ref
 
 MAX_SHEET_CELLS = 10_000_000                 # cells from A1 to a sheet's last value
 
-_LETTER = np.zeros(256, bool)
-_LETTER[65:91] = _LETTER[97:123] = True
-_DIGIT = np.zeros(256, bool)
-_DIGIT[48:58] = True
-_NUMERIC = _DIGIT.copy()
+_NUMERIC = np.zeros(256, bool)
+_NUMERIC[48:58] = True
 _NUMERIC[46] = True                          # '.'
 _DELIM = np.zeros(256, bool)
 _DELIM[list(b" \t\r\n/>")] = True
-_BACK, _TAIL = 8, 48                         # bytes looked behind and ahead of a position
+_TAIL = 48                                   # bytes looked ahead of a position
+_W = 24                                      # bytes looked at from a tag's '<'
 _NEG_DIGITS = 11                             # -1e11 days is past what calamine converts
 
 
@@ -66,7 +64,8 @@ def _hits(a: np.ndarray, lo: int, hi: int, pat: bytes) -> np.ndarray:
 @dataclass
 class Extent:
     """What a sheet's cells span: ``max_row``/``max_col`` (1-based, 0 when it has none);
-    ``bad``: a reference past the sheet's limits (as written), or None; ``negative_big``."""
+    ``bad``: what lies past the sheet's limits (``a cell at 'XFE1'``), or None;
+    ``negative_big``: see the module."""
 
     max_row: int = 0
     max_col: int = 0
@@ -87,28 +86,37 @@ class SheetScan:
     def __init__(self) -> None:
         self.extent = Extent()
         self.exact_needed = False
-        self._carry = b"\0" * _BACK
+        self._tail = b""                          # the last bytes, scanned with the next piece
+        self._small = b""                         # pieces too small to scan on their own
 
-    def feed(self, chunk: bytes, final: bool = False) -> None:
-        buf = self._carry + chunk
-        if final:
-            buf += b"\0" * _TAIL
-        hi = len(buf) - _TAIL
-        if hi <= _BACK:
-            self._carry = buf[: len(buf) - _TAIL] if final else buf
+    def feed(self, chunk: bytes) -> None:
+        if self.exact_needed:
             return
-        self._carry = buf[hi - _BACK:]
-        if not self.exact_needed:
-            self._scan(np.frombuffer(buf, np.uint8), _BACK, hi)
+        if self._small or len(chunk) < 4 * _TAIL:
+            self._small += chunk
+            if len(self._small) < 4 * _TAIL:
+                return
+            chunk, self._small = self._small, b""
+        if self._tail:                            # the seam between the last piece and this
+            self._scan(np.frombuffer(self._tail + chunk[:_TAIL], np.uint8), len(self._tail))
+        hi = len(chunk) - _TAIL
+        self._scan(np.frombuffer(chunk, np.uint8), hi)
+        self._tail = chunk[hi:]
 
     def finish(self) -> Extent:
-        self.feed(b"", final=True)
+        rest = self._tail + self._small
+        if rest and not self.exact_needed:
+            self._scan(np.frombuffer(rest + b"\0" * _TAIL, np.uint8), len(rest))
+        self._tail = self._small = b""
         return self.extent
 
     # -- the fast path
-    def _scan(self, a: np.ndarray, lo: int, hi: int) -> None:
+    def _scan(self, a: np.ndarray, hi: int) -> None:
+        """Scan the tags starting in ``a[:hi]`` (``a`` runs at least ``_TAIL`` bytes on)."""
+        if self.exact_needed:
+            return
         # prefixed element names (<x:c ...>): the exact path
-        colon = np.flatnonzero(a[lo:hi] == 58) + lo
+        colon = np.flatnonzero(a[:hi] == 58)
         if len(colon):
             x = a[colon + 1]
             if ((((x == 99) | (x == 118)) & _DELIM[a[colon + 2]])
@@ -116,61 +124,66 @@ class SheetScan:
                        & _DELIM[a[colon + 4]])).any():
                 self.exact_needed = True
                 return
-        # <c ...> elements; each must start with its r="..."
-        c = _hits(a, lo, hi, b"<c")
-        c = c[_DELIM[a[c + 2]]]
-        cr = c[(a[c + 2] == 32) & (a[c + 3] == 114) & (a[c + 4] == 61) & (a[c + 5] == 34)]
-        # <row ...> elements, likewise
-        r = _hits(a, lo, hi, b"<r")
-        r = r[(a[r + 2] == 111) & (a[r + 3] == 119) & _DELIM[a[r + 4]]]
-        rr = r[(a[r + 4] == 32) & (a[r + 5] == 114) & (a[r + 6] == 61) & (a[r + 7] == 34)]
-        if len(cr) != len(c) or len(rr) != len(r):
+        # the <c ...> elements, each starting with its r="...": where calamine puts a cell.
+        # (A <row r> only places cells written without an address, which go the exact path.)
+        win = as_strided(a, shape=(len(a) - _W + 1, _W), strides=(1, 1))
+        w = win[_hits(a, 0, hi, b"<c")]
+        tag = _DELIM[w[:, 2]]
+        if not tag.all():
+            w = w[tag]                            # not <col>, <cfRule> ...
+        if not (_r_first(w, 2) and self._refs(w[:, 6:])):
             self.exact_needed = True
             return
-        win = as_strided(a, shape=(len(a) - 15, 16), strides=(1, 1))
-        if len(cr) and not self._refs(a, win, cr + 6, cell=True):
-            return
-        if len(rr) and not self._refs(a, win, rr + 8, cell=False):
-            return
-        neg = _hits(a, lo, hi, b">-")
+        neg = _hits(a, 0, hi, b">-")
         if len(neg) and _negative_big(win[neg + 2]).any():
             self.extent.negative_big = True
 
-    def _refs(self, a: np.ndarray, win: np.ndarray, s: np.ndarray, cell: bool) -> bool:
-        """Fold the references starting at ``s`` into the extent; False (and exact_needed)
-        when one of them is not a plain in-limits reference."""
-        w = win[s]                                 # 16 bytes from each reference
-        if cell:
-            letter = _LETTER[w[:, :4]]
-            l1 = letter[:, 1]
-            l2 = l1 & letter[:, 2]
-            if not letter[:, 0].all() or (l2 & letter[:, 3]).any():
-                self.exact_needed = True
-                return False
-            nl = 1 + l1.astype(np.int64) + l2
-            up = (w[:, :3] & 0xDF).astype(np.int64) - 64
-            col = np.where(nl == 1, up[:, 0], up[:, 0] * 26 + up[:, 1])
-            col = np.where(nl == 3, col * 26 + up[:, 2], col)
-            self.extent.max_col = max(self.extent.max_col, int(col.max()))
-            first, last = int(nl.min()), int(nl.max())
-            if first == last:
-                digits = w[:, first:first + 9]
-            else:
-                digits = np.take_along_axis(w, nl[:, None] + np.arange(9), axis=1)
+    def _refs(self, w: np.ndarray) -> bool:
+        """Fold the cell references at the start of each row of ``w`` (the bytes after
+        ``r="``) into the extent; False when one may be past the sheet's limits.  calamine
+        reads letters, then digits, and refuses anything else, so only those count."""
+        if not len(w):
+            return True
+        up = w[:, :4] & 0xDF                      # letters in upper case
+        letter = (up - 65) <= 25                  # (uint8: bytes below 'A' wrap high)
+        l1 = letter[:, 0] & letter[:, 1]
+        l2 = l1 & letter[:, 2]
+        if (l2 & letter[:, 3]).any():
+            return False
+        if l1.any():
+            u = up[:, :3].astype(np.int32) - 64
+            col = np.where(l1, u[:, 0] * 26 + u[:, 1], u[:, 0])
+            col = np.where(l2, col * 26 + u[:, 2], col)
+            top_col = int(col.max())
+            nl = letter[:, 0] + l1.astype(np.intp) + l2
+            digits = np.take_along_axis(w, nl[:, None] + np.arange(9), axis=1)
         else:
-            digits = w[:, :9]                      # the row digits, then the closing quote
-        nd = np.argmin(_DIGIT[digits], axis=1)     # digits before the first non-digit
-        if ((nd == 0) | (digits[np.arange(len(s)), nd] != 34) | (digits[:, 0] == 48)).any():
-            self.exact_needed = True
+            top_col = int(up[:, 0].max()) - 64
+            digits = w[:, 1:10] if letter[:, 0].all() else np.take_along_axis(
+                w, letter[:, 0].astype(np.intp)[:, None] + np.arange(9), axis=1)
+        if top_col > MAX_COL:
             return False
+        isdig = (digits - 48) <= 9
+        nd = np.argmin(isdig, axis=1)             # digits before the first non-digit
         top = int(nd.max())
-        sel = digits[nd == top, :top].astype(np.int64) - 48
-        row = int((sel @ (10 ** np.arange(top - 1, -1, -1, dtype=np.int64))).max())
-        if top > 7 or row > MAX_ROW or self.extent.max_col > MAX_COL:
-            self.exact_needed = True
+        if top > 7 or isdig.all(axis=1).any():
             return False
-        self.extent.max_row = max(self.extent.max_row, row)
+        if top:
+            longest = np.zeros((int((nd == top).sum()), 8), np.uint8)
+            longest[:, 8 - top:] = digits[nd == top, :top]
+            row = int(longest.view(">u8").max().item().to_bytes(8, "big")[8 - top:])
+            if row > MAX_ROW:
+                return False
+            self.extent.max_row = max(self.extent.max_row, row)
+        self.extent.max_col = max(self.extent.max_col, top_col)
         return True
+
+
+def _r_first(w: np.ndarray, at: int) -> bool:
+    """Whether every element in ``w`` (windows from its ``<``) has ``r="`` as its first
+    attribute, at byte ``at``."""
+    return bool(((w[:, at] == 32) & (w[:, at + 1] == 114) & (w[:, at + 2] == 61)
+                 & (w[:, at + 3] == 34)).all())
 
 
 def _negative_big(w: np.ndarray) -> np.ndarray:
@@ -205,6 +218,10 @@ def _position(ref: bytes, cell: bool) -> tuple[int, int] | None:
     return row, col
 
 
+def _text(ref: bytes) -> str:
+    return repr(ref.decode("utf-8", "replace")[:40])
+
+
 def exact_scan(xml) -> Extent:
     """The extent of a sheet's valued cells, following its ``row``/``c`` elements as calamine
     does (a cell without ``r`` is the next column of its row; a row without ``r`` the next
@@ -221,7 +238,7 @@ def exact_scan(xml) -> Extent:
             if rm:
                 pos = _position(rm.group(1), cell=False)
                 if pos is None:
-                    ext.bad = rm.group(1).decode("utf-8", "replace")
+                    ext.bad = f"a row numbered {_text(rm.group(1))}"
                     return ext
                 row = pos[0] - 1
             if attrs.endswith(b"/"):
@@ -233,14 +250,15 @@ def exact_scan(xml) -> Extent:
             if rm:
                 pos = _position(rm.group(1), cell=True)
                 if pos is None:
-                    ext.bad = rm.group(1).decode("utf-8", "replace")
+                    ext.bad = f"a cell at {_text(rm.group(1))}"
                     return ext
                 r, c = pos[0] - 1, pos[1] - 1
             else:
                 r, c = row, col
             col = c + 1
             if c + 1 > MAX_COL or r + 1 > MAX_ROW:     # counted past the limits
-                ext.bad = f"{column_letter(c + 1)}{r + 1}"
+                ext.bad = (f"a cell at {column_letter(c + 1)}{r + 1} (where the cells written "
+                           f"without an address before it put it)")
                 return ext
             if not attrs.endswith(b"/"):           # a cell with content: it may hold a value
                 ext.max_row = max(ext.max_row, r + 1)
@@ -255,7 +273,7 @@ def check_extent(pkg: Package, sheet: str, ext: Extent) -> None:
     """Refuse a sheet whose cells reach past XFD1048576 or span too many cells."""
     if ext.bad is not None:
         raise refuse(pkg.path, "book.corrupt",
-                     f"sheet {sheet!r} has a cell at {ext.bad!r}, past the last cell of a sheet "
+                     f"sheet {sheet!r} has {ext.bad}, past the last cell of a sheet "
                      f"(XFD{MAX_ROW}) or not a cell address: no Excel sheet holds it; {DAMAGED}",
                      sheet=sheet)
     if ext.cells > MAX_SHEET_CELLS:

@@ -21,7 +21,15 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ..findings import column_letter
-from .bounds import Extent, SheetScan, check_dimension, check_extent, check_shared_strings, exact_scan
+from .bounds import (
+    MAX_SHEET_CELLS,
+    Extent,
+    SheetScan,
+    check_dimension,
+    check_extent,
+    check_shared_strings,
+    exact_scan,
+)
 from .opc import Sheet, Structure
 from .package import Package
 from .xmlsafe import PROLOG_BYTES, check_head
@@ -88,9 +96,9 @@ def build(pkg: Package, st: Structure, sheets: list[Sheet], styles: bool = True)
                 cs = CanonicalSheet(sheet, n)
                 cs.extent, needs_exact = _copy_sheet(pkg, z, sheet, cs.member)
                 canon.sheets[sheet.name] = cs
-                if needs_exact:
+                if needs_exact or cs.extent.cells > MAX_SHEET_CELLS:
                     exact.append(cs)
-        for cs in exact:                          # measured again, following the elements
+        for cs in exact:        # measured again, following the elements, counting values only
             cs.extent = exact_scan(canon.sheet_xml(cs.sheet.name))
         for cs in canon.sheets.values():
             check_extent(pkg, cs.sheet.name, cs.extent)
@@ -107,7 +115,7 @@ def _copy(pkg: Package, z: zipfile.ZipFile, part: str, member: str,
           shared_strings: bool = False) -> None:
     with z.open(member, "w") as out:
         first = True
-        for chunk in pkg.chunks(part):
+        for chunk in pkg.chunks(part, crc=False):
             if first:
                 head = chunk[:PROLOG_BYTES]
                 check_head(pkg, part, head, scanned=shared_strings)
@@ -115,6 +123,7 @@ def _copy(pkg: Package, z: zipfile.ZipFile, part: str, member: str,
                     check_shared_strings(pkg, part, head)
                 first = False
             out.write(chunk)
+    pkg.check_crc(part, z.getinfo(member).CRC)   # zipfile computed it while writing
 
 
 def _copy_sheet(pkg: Package, z: zipfile.ZipFile, sheet: Sheet, member: str) -> tuple[Extent, bool]:
@@ -122,7 +131,7 @@ def _copy_sheet(pkg: Package, z: zipfile.ZipFile, sheet: Sheet, member: str) -> 
     scan = SheetScan()
     with z.open(member, "w") as out:
         first = True
-        for chunk in pkg.chunks(sheet.part):
+        for chunk in pkg.chunks(sheet.part, crc=False):
             if first:
                 head = chunk[:PROLOG_BYTES]
                 check_head(pkg, sheet.part, head, scanned=True)
@@ -130,6 +139,7 @@ def _copy_sheet(pkg: Package, z: zipfile.ZipFile, sheet: Sheet, member: str) -> 
                 first = False
             scan.feed(chunk)
             out.write(chunk)
+    pkg.check_crc(sheet.part, z.getinfo(member).CRC)
     return scan.finish(), scan.exact_needed
 
 

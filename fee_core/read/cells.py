@@ -27,12 +27,12 @@ from .package import Package
 from .refusal import DAMAGED, Refused, refuse
 
 EPOCH = _dt.datetime(1899, 12, 30)           # what calamine makes of NaN under a date format
-LOSSY_TYPES = (_dt.time, _dt.timedelta)
+LOSSY_TYPES = {_dt.time, _dt.timedelta}
 
 
 def is_lossy(v: Any) -> bool:
     """Whether calamine's value stands for a number it could not keep under a date format."""
-    return isinstance(v, LOSSY_TYPES) or (isinstance(v, _dt.date) and v == EPOCH)
+    return type(v) in LOSSY_TYPES or (type(v) is _dt.datetime and v == EPOCH)
 
 
 def guarded(pkg: Package, fn: Callable[[], Any], what: str, sheet: str | None = None) -> Any:

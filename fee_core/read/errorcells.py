@@ -94,14 +94,13 @@ def special_cells(xml: bytes) -> dict[tuple[int, int], CellError]:
             continue
         rm = _ATTR_R.search(tag)
         if rm:
-            rc = (int(rm.group(2)), _col_index(rm.group(1).decode("ascii")))
-        else:
-            if positions is None:
-                positions = _cell_positions(xml, p)
-            rc = positions.get(s)
-            if rc is None:
-                continue
-        out[rc] = err
+            out[(int(rm.group(2)), _col_index(rm.group(1).decode("ascii")))] = err
+            continue
+        if positions is None:
+            positions = _cell_positions(xml, p)
+        at = positions.get(s)
+        if at is not None:
+            out[at] = err
     return out
 
 

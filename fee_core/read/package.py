@@ -74,19 +74,29 @@ class Package:
         info = self.info(part)
         return info.filename if info is not None else part
 
-    def chunks(self, part: str, head: int | None = None) -> Iterator[bytes]:
+    def chunks(self, part: str, head: int | None = None, crc: bool = True) -> Iterator[bytes]:
         """The part's inflated bytes in pieces of at most ``CHUNK`` (only the first ``head``
-        bytes when given).  Refused when the part is missing or its bytes lie."""
+        bytes when given).  Refused when the part is missing or its bytes lie; ``crc=False``
+        leaves the checksum to a caller that computes it anyway (``check_crc``)."""
         info = self.info(part)
         if info is None:
             raise refuse(self.path, "book.corrupt",
                          f"the workbook part {part!r} is missing; {SAVE_AS}")
         try:
-            yield from _inflate(self.fh, info, head)
+            yield from _inflate(self.fh, info, head, crc)
         except ZipLie as exc:
-            raise refuse(self.path, "book.too_large" if exc.too_big else "book.corrupt",
-                         f"the part {info.filename!r} {exc}; the file is damaged or crafted to "
-                         "exhaust memory, and is not read") from None
+            raise self._lie(info, exc) from None
+
+    def _lie(self, info: zipfile.ZipInfo, exc: ZipLie) -> Refused:
+        return refuse(self.path, "book.too_large" if exc.too_big else "book.corrupt",
+                      f"the part {info.filename!r} {exc}; the file is damaged or crafted to "
+                      "exhaust memory, and is not read")
+
+    def check_crc(self, part: str, crc: int) -> None:
+        """Refuse the part unless ``crc`` (of all its bytes) is the checksum it declares."""
+        info = self.info(part)
+        if info is not None and crc != info.CRC:
+            raise self._lie(info, ZipLie("fails its checksum (CRC)"))
 
     def read(self, part: str, limit: int | None = None) -> bytes:
         """The whole part (refused above ``limit`` bytes)."""
@@ -237,16 +247,17 @@ def _data_offset(fh, info: zipfile.ZipInfo) -> int:
     return info.header_offset + 30 + n + e
 
 
-def _inflate(fh, info: zipfile.ZipInfo, head: int | None) -> Iterator[bytes]:
+def _inflate(fh, info: zipfile.ZipInfo, head: int | None, check: bool) -> Iterator[bytes]:
     """Inflate one member from the raw file in pieces, never producing more than its declared
-    size; the whole member must end exactly there with the CRC its header declares."""
+    size; the whole member must end exactly there (with the CRC its header declares, when
+    ``check``)."""
     if info.flag_bits & 0x1:
         raise ZipLie("is encrypted inside the zip")
     declared = info.file_size
     cap = declared if head is None else min(head, declared)
     start = _data_offset(fh, info)
     if info.compress_type == zipfile.ZIP_STORED:
-        yield from _stored(fh, info, start, cap, whole=head is None)
+        yield from _stored(fh, info, start, cap, check=check and head is None)
         return
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise ZipLie(f"uses an unsupported compression method ({info.compress_type})")
@@ -277,7 +288,8 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None) -> Iterator[bytes]:
                     yield out[:len(out) - (produced - cap)]
                     return
                 if out:
-                    crc = zlib.crc32(out, crc)
+                    if check:
+                        crc = zlib.crc32(out, crc)
                     yield out
                 buf = d.unconsumed_tail
                 if not out and buf:
@@ -289,7 +301,8 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None) -> Iterator[bytes]:
                 raise ZipLie(f"unpacks to more than the {declared:,} bytes its zip header "
                              "declares", too_big=True)
             if out:
-                crc = zlib.crc32(out, crc)
+                if check:
+                    crc = zlib.crc32(out, crc)
                 yield out
     except zlib.error as exc:
         raise ZipLie(f"cannot be decompressed ({exc})") from None
@@ -298,11 +311,11 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None) -> Iterator[bytes]:
     if not d.eof or produced != declared:
         raise ZipLie(f"unpacks to {produced:,} bytes, not the {declared:,} its zip header "
                      "declares")
-    if crc != info.CRC:
+    if check and crc != info.CRC:
         raise ZipLie("fails its checksum (CRC)")
 
 
-def _stored(fh, info: zipfile.ZipInfo, start: int, cap: int, whole: bool) -> Iterator[bytes]:
+def _stored(fh, info: zipfile.ZipInfo, start: int, cap: int, check: bool) -> Iterator[bytes]:
     if info.compress_size < info.file_size:
         raise ZipLie("is shorter than its zip header says")
     pos, left, crc = start, cap, 0
@@ -313,7 +326,8 @@ def _stored(fh, info: zipfile.ZipInfo, start: int, cap: int, whole: bool) -> Ite
             raise ZipLie("is truncated")
         pos += len(data)
         left -= len(data)
-        crc = zlib.crc32(data, crc)
+        if check:
+            crc = zlib.crc32(data, crc)
         yield data
-    if whole and crc != info.CRC:
+    if check and crc != info.CRC:
         raise ZipLie("fails its checksum (CRC)")

@@ -120,12 +120,12 @@ def _table_def(pkg: Package, sheet: Sheet, part: str, findings: list[Finding]) -
                      f"the part {part!r}, named as a table of sheet {sheet.name!r}, is not a "
                      f"table definition; {DAMAGED}", sheet=sheet.name)
     name = root.get("displayName") or root.get("name") or ""
-    where = dict(file=pkg.path, sheet=sheet.name, table=name or None)
+    where = Location(file=pkg.path, sheet=sheet.name, table=name or None)
     ref = (root.get("ref") or "").strip()
     bounds = parse_ref(ref)
     if bounds is None:
         findings.append(error(
-            "table.bad_ref", Location(**where),
+            "table.bad_ref", where,
             f"the table's range {ref!r} is not a valid cell range; the file is damaged: in "
             "Excel, resize the table (Table Design > Resize Table) and save"))
         return None
@@ -142,7 +142,7 @@ def _table_def(pkg: Package, sheet: Sheet, part: str, findings: list[Finding]) -
         header_rows, totals_rows = 1, 0
     if header_rows == 0:
         findings.append(error(
-            "table.no_header", Location(**where),
+            "table.no_header", where,
             f"table {name!r} has no header row, so its columns cannot be found by name; select "
             "the table and tick Table Design > Header Row, then check the headers"))
         return None

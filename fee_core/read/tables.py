@@ -17,22 +17,24 @@ contract table is expected but is no table (``RawBook.plain_ranges``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from operator import itemgetter
 
 from ..findings import Finding, Location, column_letter, error
-from .cells import is_lossy
+from .cells import EPOCH, LOSSY_TYPES, is_lossy
 from .raw import CellError, RawTable
 from .tabledefs import TableDef
 
 Specials = Callable[[], dict[tuple[int, int], CellError]]
+_BLANK = {"": None}                          # '' -> None, anything else as it is
 
 
-def _column(rows: list[list], c: int) -> list:
-    """Column ``c`` (0-based) of ``rows``; rows too short give ''."""
-    if rows and min(map(len, rows)) > c:
+def _column(rows: list[list], c: int, width: int) -> list:
+    """Column ``c`` (0-based) of ``rows``, each ``width`` cells wide ('' past the width)."""
+    if c < width:
         # map/itemgetter runs in C and makes no GC-tracked garbage (zip(*rows) would)
         return list(map(itemgetter(c), rows))
-    return [r[c] if c < len(r) else "" for r in rows]
+    return [""] * len(rows)
 
 
 def cut(td: TableDef, grid: list[list], others: list[TableDef], specials: Specials,
@@ -54,6 +56,7 @@ def cut(td: TableDef, grid: list[list], others: list[TableDef], specials: Specia
 
     first, last = td.first_data_row - 1, td.last_data_row      # 0-based, end exclusive
     rows = grid[first:min(last, len(grid))]
+    width = len(grid[0]) if grid else 0     # calamine's rows are all as wide as its range
     columns: dict[str, list] = {}
     lossy: list[tuple[str, int]] = []
     blanks = False
@@ -67,12 +70,12 @@ def cut(td: TableDef, grid: list[list], others: list[TableDef], specials: Specia
                     f"table {td.name!r} has more than one column headed {h!r}; only the first is "
                     "read: rename or delete the other one"))
             continue
-        col = _column(rows, td.c1 - 1 + j)
+        col = _column(rows, td.c1 - 1 + j, width)
         kinds = set(map(type, col))
         if str in kinds and "" in col:
-            col = [None if v == "" else v for v in col]
+            col = list(map(_BLANK.get, col, col))
             blanks = True
-        if kinds - {float, str, bool, int}:
+        if kinds & LOSSY_TYPES or (datetime in kinds and EPOCH in col):
             lossy += [(h, i) for i, v in enumerate(col) if is_lossy(v)]
         columns[h] = col
     if blanks:
@@ -99,18 +102,17 @@ def _outside(td: TableDef, grid: list[list], others: list[TableDef]) -> tuple[tu
     r = td.r2 + 1
     while r <= len(grid):
         row = grid[r - 1]
-        if not any(row[c - 1] != "" and free(r, c)
-                   for c in range(td.c1, min(td.c2, len(row)) + 1)):
+        if not any(row[c - 1] != "" and free(r, c) for c in range(td.c1, min(td.c2, len(row)) + 1)):
             break
         below.append(r)
         r += 1
     rows = grid[td.r1 - 1:td.r2]
-    width = max(map(len, rows), default=0)
+    width = len(grid[0]) if grid else 0
     beside: list[str] = []
     for step, start in ((1, td.c2 + 1), (-1, td.c1 - 1)):
         c = start
         while 1 <= c <= width:
-            values = _column(rows, c - 1)
+            values = _column(rows, c - 1, width)
             if set(values) <= {""} or not any(v != "" and free(td.r1 + i, c)
                                                for i, v in enumerate(values)):
                 break
