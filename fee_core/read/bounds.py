@@ -86,11 +86,12 @@ class SheetScan:
     def __init__(self) -> None:
         self.extent = Extent()
         self.exact_needed = False
+        self._done = False                        # a reference past the limits was found
         self._tail = b""                          # the last bytes, scanned with the next piece
         self._small = b""                         # pieces too small to scan on their own
 
     def feed(self, chunk: bytes) -> None:
-        if self.exact_needed:
+        if self.exact_needed or self._done:
             return
         if self._small or len(chunk) < 4 * _TAIL:
             self._small += chunk
@@ -105,7 +106,7 @@ class SheetScan:
 
     def finish(self) -> Extent:
         rest = self._tail + self._small
-        if rest and not self.exact_needed:
+        if rest and not (self.exact_needed or self._done):
             self._scan(np.frombuffer(rest + b"\0" * _TAIL, np.uint8), len(rest))
         self._tail = self._small = b""
         return self.extent
@@ -113,7 +114,7 @@ class SheetScan:
     # -- the fast path
     def _scan(self, a: np.ndarray, hi: int) -> None:
         """Scan the tags starting in ``a[:hi]`` (``a`` runs at least ``_TAIL`` bytes on)."""
-        if self.exact_needed:
+        if self.exact_needed or self._done:
             return
         # prefixed element names (<x:c ...>): the exact path
         colon = np.flatnonzero(a[:hi] == 58)
@@ -134,48 +135,64 @@ class SheetScan:
         if not (_r_first(w, 2) and self._refs(w[:, 6:])):
             self.exact_needed = True
             return
+        if self._done:
+            return
         neg = _hits(a, 0, hi, b">-")
         if len(neg) and _negative_big(win[neg + 2]).any():
             self.extent.negative_big = True
 
     def _refs(self, w: np.ndarray) -> bool:
         """Fold the cell references at the start of each row of ``w`` (the bytes after
-        ``r="``) into the extent; False when one may be past the sheet's limits.  calamine
-        reads letters, then digits, and refuses anything else, so only those count."""
+        ``r="``) into the extent; a reference past the sheet's limits sets ``bad``.  False
+        when the exact path must decide.  calamine reads letters, then digits (as a 32-bit
+        number that wraps), and refuses anything else, so only those count."""
         if not len(w):
             return True
         up = w[:, :4] & 0xDF                      # letters in upper case
         letter = (up - 65) <= 25                  # (uint8: bytes below 'A' wrap high)
         l1 = letter[:, 0] & letter[:, 1]
         l2 = l1 & letter[:, 2]
-        if (l2 & letter[:, 3]).any():
-            return False
+        far = l2 & letter[:, 3]                   # four letters or more: past XFD
+        if far.any():
+            return self._past(w, far)
         if l1.any():
             u = up[:, :3].astype(np.int32) - 64
             col = np.where(l1, u[:, 0] * 26 + u[:, 1], u[:, 0])
             col = np.where(l2, col * 26 + u[:, 2], col)
-            top_col = int(col.max())
             nl = letter[:, 0] + l1.astype(np.intp) + l2
             digits = np.take_along_axis(w, nl[:, None] + np.arange(9), axis=1)
         else:
-            top_col = int(up[:, 0].max()) - 64
+            col = up[:, 0].astype(np.int32) - 64
             digits = w[:, 1:10] if letter[:, 0].all() else np.take_along_axis(
                 w, letter[:, 0].astype(np.intp)[:, None] + np.arange(9), axis=1)
+        top_col = int(col.max())
         if top_col > MAX_COL:
-            return False
+            return self._past(w, col > MAX_COL)
         isdig = (digits - 48) <= 9
         nd = np.argmin(isdig, axis=1)             # digits before the first non-digit
+        nd[isdig.all(axis=1)] = digits.shape[1]
         top = int(nd.max())
-        if top > 7 or isdig.all(axis=1).any():
-            return False
+        if top > 7:
+            return self._past(w, nd > 7)
         if top:
             longest = np.zeros((int((nd == top).sum()), 8), np.uint8)
             longest[:, 8 - top:] = digits[nd == top, :top]
-            row = int(longest.view(">u8").max().item().to_bytes(8, "big")[8 - top:])
+            keys = longest.view(">u8").ravel()
+            row = int(keys.max().item().to_bytes(8, "big")[8 - top:])
             if row > MAX_ROW:
-                return False
+                over = np.zeros(len(w), bool)
+                over[np.flatnonzero(nd == top)[keys == keys.max()]] = True
+                return self._past(w, over)
             self.extent.max_row = max(self.extent.max_row, row)
         self.extent.max_col = max(self.extent.max_col, top_col)
+        return True
+
+    def _past(self, w: np.ndarray, mask: np.ndarray) -> bool:
+        """Note the first reference of ``mask`` as past the sheet's limits (``bad``)."""
+        ref = bytes(w[int(np.argmax(mask))]).split(b'"', 1)[0]
+        self.extent.bad = f"a cell at {ref.decode('utf-8', 'replace')!r}"
+        self.exact_needed = False
+        self._done = True
         return True
 
 
