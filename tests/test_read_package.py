@@ -221,3 +221,54 @@ def test_macros_are_never_run_or_copied(nav_book, tmp_path):
     book, findings = read_workbook(p)
     assert findings == []
     assert book.tables["NAV"].columns["Growth Fund"] == [1000.5, 1001.5]
+
+
+# ------------------------------------------------------------ the boundary never leaks
+class FakePanic(BaseException):
+    """Like pyo3's PanicException: not an Exception."""
+
+
+def test_whatever_calamine_raises_is_a_refusal(nav_book, monkeypatch):
+    import python_calamine
+
+    def boom(*a, **k):
+        raise FakePanic("capacity overflow")
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", boom)
+    f = refused(nav_book, "book.corrupt")
+    assert "FakePanic: capacity overflow" in f.message
+
+
+def test_an_interrupt_is_not_swallowed(nav_book, monkeypatch):
+    import python_calamine
+
+    def stop(*a, **k):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", stop)
+    with pytest.raises(KeyboardInterrupt):
+        read_workbook(nav_book)
+
+
+def test_running_out_of_memory_is_too_large(nav_book, monkeypatch):
+    from fee_core.read import bounds
+
+    def feed(self, chunk):
+        raise MemoryError
+    monkeypatch.setattr(bounds.SheetScan, "feed", feed)
+    refused(nav_book, "book.too_large")
+
+
+def test_no_room_for_the_copy_calamine_reads(nav_book, monkeypatch):
+    import tempfile
+
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    f = refused(nav_book, "book.too_large")
+    assert "No space left on device" in f.message and "TMPDIR" in f.message
+
+
+def test_the_copy_calamine_reads_is_deleted(nav_book, tmp_path, monkeypatch):
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    read_workbook(nav_book)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("fee12b1-read-")] == []

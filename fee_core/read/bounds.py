@@ -6,14 +6,14 @@ reference such as ``B99999999999`` (which it reads modulo 2**32), a column past 
 ``uniqueCount`` of 2**64-1 therefore makes it ask for gigabytes, abort the process or panic.
 So every part it will parse is measured here first, as its bytes stream past:
 
-* ``SheetScan`` finds the extent of a sheet's cells: the largest row and column any cell or
-  row element names, from the ``r`` attributes, with numpy over each piece of the part (the
-  sheet is never held whole for it).  That is exact for sheets written as Excel writes them
-  (every ``<c>`` and ``<row>`` element starting with its ``r``); anything else -- cells
-  without an address, prefixed element names, a reference it cannot vouch for -- is measured
-  again by ``exact_scan``, which follows the elements as calamine does.  A reference past
-  XFD1048576 is ``book.corrupt``; a sheet spanning more than ``MAX_SHEET_CELLS`` from A1 to
-  its last value is ``book.too_large``.
+* ``SheetScan`` finds the extent of a sheet's cells: the largest row and column any ``<c>``
+  element names in its ``r`` attribute, with numpy over each piece of the part (the sheet is
+  never held whole for it).  That is exact for sheets written as Excel writes them (every
+  ``<c>`` starting with its ``r``; a ``<row r>`` then places nothing); anything else -- cells
+  without an address, prefixed element names, odd spacing -- is measured again by
+  ``exact_scan``, which follows the elements as calamine does.  A reference past XFD1048576
+  is ``book.corrupt``; a sheet spanning more than ``MAX_SHEET_CELLS`` from A1 to its last
+  value is ``book.too_large``.
 * ``check_dimension`` refuses a ``<dimension>`` record past the sheet's limits.
 * ``check_shared_strings`` refuses declared counts out of proportion to the part.
 

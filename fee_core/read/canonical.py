@@ -32,6 +32,7 @@ from .bounds import (
 )
 from .opc import Sheet, Structure
 from .package import Package
+from .refusal import Refused, refuse
 from .xmlsafe import PROLOG_BYTES, check_head
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -83,7 +84,10 @@ class Canonical:
 def build(pkg: Package, st: Structure, sheets: list[Sheet], styles: bool = True) -> Canonical:
     """The canonical package of ``sheets`` (with the workbook's number formats when
     ``styles``); refused (``Refused``) as soon as a part fails its checks."""
-    fd, path = tempfile.mkstemp(prefix="fee12b1-read-", suffix=".xlsx")
+    try:
+        fd, path = tempfile.mkstemp(prefix="fee12b1-read-", suffix=".xlsx")
+    except OSError as exc:
+        raise _no_room(pkg, exc) from None
     canon = Canonical(path, st.date1904, {})
     try:
         exact: list[CanonicalSheet] = []
@@ -105,10 +109,20 @@ def build(pkg: Package, st: Structure, sheets: list[Sheet], styles: bool = True)
         with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as z:
             _write_workbook(z, canon, st.shared_strings is not None,
                             styles and st.styles is not None)
+    except OSError as exc:
+        canon.close()
+        raise _no_room(pkg, exc) from None
     except BaseException:
         canon.close()
         raise
     return canon
+
+
+def _no_room(pkg: Package, exc: OSError) -> Refused:
+    return refuse(pkg.path, "book.too_large",
+                  f"the workbook cannot be unpacked into the temporary folder "
+                  f"{tempfile.gettempdir()!r} ({exc.strerror or exc}); free some disk space there, "
+                  f"or point TMPDIR (TEMP on Windows) at a folder with room, and run again")
 
 
 def _copy(pkg: Package, z: zipfile.ZipFile, part: str, member: str,

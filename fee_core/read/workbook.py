@@ -53,8 +53,17 @@ def read_workbook(path) -> tuple[RawBook, list[Finding]]:
         raise TypeError("path must be a text path, not bytes")
     findings: list[Finding] = []
     try:
-        with open_package(fspath) as pkg:
-            book = _read(pkg, findings)
+        try:
+            with open_package(fspath) as pkg:
+                book = _read(pkg, findings)
+        except MemoryError:
+            raise refuse(fspath, "book.too_large",
+                         "reading the workbook needs more memory than this computer has; it is "
+                         "too large or crafted to exhaust memory") from None
+        except OSError as exc:
+            raise refuse(fspath, "book.not_found",
+                         f"the workbook file cannot be read ({exc.strerror or exc}); check the "
+                         "file and its permissions") from None
     except Refused as exc:
         findings.append(exc.finding)
         book = RawBook(path=fspath, tables={})
