@@ -272,3 +272,26 @@ def test_the_copy_calamine_reads_is_deleted(nav_book, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     read_workbook(nav_book)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("fee12b1-read-")] == []
+
+
+def test_a_relationships_part_of_many_elements_is_read_as_a_stream(nav_book, tmp_path):
+    """200,000 hyperlink relationships (30 MB of XML) cost their bytes, not a tree of them."""
+    links = b"".join(b'<Relationship Id="rIdL%d" Type="http://schemas.openxmlformats.org/'
+                     b'officeDocument/2006/relationships/hyperlink" Target="http://x/%d" '
+                     b'TargetMode="External"/>' % (i, i) for i in range(200_000))
+
+    def edit(m):
+        rels = "xl/worksheets/_rels/sheet1.xml.rels"
+        m[rels] = m[rels].replace(b"</Relationships>", links + b"</Relationships>")
+    book, findings = read_workbook(rewrite(nav_book, tmp_path / "links.xlsx", edit))
+    assert findings == []
+    assert book.tables["NAV"].columns["Growth Fund"] == [1000.5, 1001.5]
+
+
+def test_elements_nested_past_any_excel_part_are_corrupt(nav_book, tmp_path):
+    deep = b"<x>" * 10_000 + b"</x>" * 10_000
+
+    def edit(m):
+        m["xl/workbook.xml"] = m["xl/workbook.xml"].replace(b"<definedNames />", deep)
+    f = refused(rewrite(nav_book, tmp_path / "deep.xlsx", edit), "book.corrupt")
+    assert "deep" in f.message

@@ -21,11 +21,14 @@ from urllib.parse import unquote
 
 from .package import Package, member_key
 from .refusal import DAMAGED, refuse
-from .xmlsafe import local, parse
+from .xmlsafe import Attrs, elements
 
 _NS_REL_ATTR = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
                 "http://purl.oclc.org/ooxml/officeDocument/relationships")
 DEFAULT_WORKBOOK = "xl/workbook.xml"
+# the relationship types the reader follows (others are counted for their ids only)
+KINDS = frozenset({"officeDocument", "worksheet", "chartsheet", "dialogsheet", "macrosheet",
+                   "xlMacrosheet", "xlIntlMacrosheet", "sharedStrings", "styles", "table"})
 
 
 @dataclass(frozen=True)
@@ -110,19 +113,24 @@ def relationships(pkg: Package, part: str) -> list[Rel]:
         return []
     out: list[Rel] = []
     seen: set[str] = set()
-    for el in parse(pkg, rp).iter():
-        if local(el.tag) != "Relationship":
-            continue
-        rid = el.get("Id", "")
+
+    def rel(name: str, a: Attrs) -> None:
+        if name != "Relationship":
+            return
+        rid = a.get("Id", "")
         if rid in seen:
             raise refuse(pkg.path, "book.corrupt",
                          f"the part {pkg.name(rp)!r} gives the relationship id {rid!r} twice, so "
                          f"programs may follow different ones; {DAMAGED}")
         seen.add(rid)
-        target = el.get("Target", "")
-        external = el.get("TargetMode", "").lower() == "external"
-        out.append(Rel(rid, el.get("Type", ""), target,
+        kind = a.get("Type", "").rsplit("/", 1)[-1]
+        if kind not in KINDS:
+            return                          # hyperlinks, drawings, printer settings ...
+        target = a.get("Target", "")
+        external = a.get("TargetMode", "").lower() == "external"
+        out.append(Rel(rid, a.get("Type", ""), target,
                        None if external else resolve(pkg, part, target)))
+    elements(pkg, rp, {"Relationship"}, rel)
     return out
 
 
@@ -150,24 +158,25 @@ def structure(pkg: Package) -> Structure:
                      "Excel and save it as an Excel Workbook (.xlsx)")
     rels = relationships(pkg, wb_part)
     by_id = {r.id: r for r in rels}
-    root = parse(pkg, wb_part)
     date1904 = False
     sheets: list[Sheet] = []
     names: dict[str, str] = {}
     parts: dict[str, str] = {}
-    for el in root.iter():
-        tag = local(el.tag)
-        if tag == "workbookPr":
-            date1904 = el.get("date1904", "").strip().lower() in ("1", "true")
-        elif tag == "sheet":
-            sheets.append(_sheet(pkg, el, by_id, names, parts))
+
+    def element(name: str, a: Attrs) -> None:
+        nonlocal date1904
+        if name == "workbookPr":
+            date1904 = a.get("date1904", "").strip().lower() in ("1", "true")
+        elif name == "sheet":
+            sheets.append(_sheet(pkg, a, by_id, names, parts))
+    elements(pkg, wb_part, {"workbookPr", "sheet"}, element)
     return Structure(wb_part, date1904, tuple(sheets),
                      _one(pkg, rels, "sharedStrings", wb_part), _one(pkg, rels, "styles", wb_part))
 
 
-def _sheet(pkg: Package, el, by_id: dict[str, Rel], names: dict[str, str],
+def _sheet(pkg: Package, a: Attrs, by_id: dict[str, Rel], names: dict[str, str],
            parts: dict[str, str]) -> Sheet:
-    name = el.get("name", "")
+    name = a.get("name", "")
     key = name.casefold()
     if key in names:
         raise refuse(pkg.path, "book.corrupt",
@@ -175,13 +184,13 @@ def _sheet(pkg: Package, el, by_id: dict[str, Rel], names: dict[str, str],
                      f"allows one; a hidden copy is a decoy), so which one holds the data is "
                      f"ambiguous; {DAMAGED}", sheet=name)
     names[key] = name
-    rid = next((el.get(f"{{{ns}}}id") for ns in _NS_REL_ATTR if el.get(f"{{{ns}}}id")), "")
+    rid = next((a[f"{{{ns}}}id"] for ns in _NS_REL_ATTR if a.get(f"{{{ns}}}id")), "")
     rel = by_id.get(rid)
     if rel is None:
         raise refuse(pkg.path, "book.corrupt",
                      f"sheet {name!r} points at the relationship {rid!r}, which the workbook "
                      f"does not have; {DAMAGED}", sheet=name)
-    state = el.get("state", "visible") or "visible"
+    state = a.get("state", "visible") or "visible"
     if not rel.is_a("worksheet"):
         return Sheet(name, state, None)       # chart and dialog sheets hold no cells
     if rel.part is None:

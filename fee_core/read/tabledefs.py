@@ -16,7 +16,7 @@ from ..findings import Finding, Location, error
 from .opc import Sheet, relationships
 from .package import Package, member_key
 from .refusal import DAMAGED, refuse
-from .xmlsafe import local, parse
+from .xmlsafe import Attrs, elements
 
 MAX_ROW = 1_048_576                          # the last row of a sheet (Excel 2007 and later)
 MAX_COL = 16_384                             # the last column, XFD
@@ -114,11 +114,13 @@ def table_defs(pkg: Package, sheets: tuple[Sheet, ...], findings: list[Finding])
 
 
 def _table_def(pkg: Package, sheet: Sheet, part: str, findings: list[Finding]) -> TableDef | None:
-    root = parse(pkg, part)
-    if local(root.tag) != "table":
+    seen: list[tuple[str, Attrs]] = []
+    elements(pkg, part, {"tableColumn"}, lambda name, a: seen.append((name, a)))
+    if not seen or seen[0][0] != "table":
         raise refuse(pkg.path, "book.corrupt",
                      f"the part {part!r}, named as a table of sheet {sheet.name!r}, is not a "
                      f"table definition; {DAMAGED}", sheet=sheet.name)
+    root = seen[0][1]
     name = root.get("displayName") or root.get("name") or ""
     where = Location(file=pkg.path, sheet=sheet.name, table=name or None)
     ref = (root.get("ref") or "").strip()
@@ -147,7 +149,7 @@ def _table_def(pkg: Package, sheet: Sheet, part: str, findings: list[Finding]) -
             "the table and tick Table Design > Header Row, then check the headers"))
         return None
     totals_rows = max(0, min(totals_rows, r2 - r1))
-    names = tuple(el.get("name", "") for el in root.iter() if local(el.tag) == "tableColumn")
+    names = tuple(a.get("name", "") for tag, a in seen[1:] if tag == "tableColumn")
     return TableDef(name, sheet.name, sheet.part or "", ref, r1, c1, r2, c2, totals_rows, names)
 
 

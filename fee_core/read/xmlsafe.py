@@ -1,23 +1,30 @@
 """XML parts read safely: no DTD, no entities, UTF-8 where bytes are scanned.
 
 The small parts fee12b1 parses itself (relationships, workbook, table definitions) go through
-``parse``: their prolog is checked for a DTD first, then ``defusedxml`` parses them with DTDs
-and entities forbidden.  The parts python-calamine parses (shared strings, styles, sheets)
-are checked with ``check_prolog`` before it sees them: an entity bomb is refused with
-``book.unsafe_xml`` after a few kilobytes.  Excel never writes a DTD.
+``elements``: their prolog is checked for a DTD first, then ``defusedxml``'s SAX parser reads
+them with DTDs and entities forbidden, as a stream: no tree is built, only the elements asked
+for are handed on, and nesting deeper than ``MAX_DEPTH`` is refused, so a part of millions of
+tiny or nested elements costs its bytes, not gigabytes.  The parts python-calamine parses
+(shared strings, styles, sheets) are checked with ``check_head`` before it sees them: an
+entity bomb is refused with ``book.unsafe_xml`` after a few kilobytes.  Excel never writes a
+DTD.
 """
 from __future__ import annotations
 
+import io
 import re
-from xml.etree.ElementTree import Element, ParseError
+from collections.abc import Callable
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler, feature_namespaces
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as _safe_fromstring
+from defusedxml.expatreader import create_parser
 
 from .package import Package
 from .refusal import DAMAGED, SAVE_AS, refuse
 
-MAX_XML_PART_BYTES = 50 * 1024 * 1024       # a part parsed as a tree here
+MAX_XML_PART_BYTES = 50 * 1024 * 1024       # a part parsed here
+MAX_DEPTH = 64                              # element nesting (OOXML parts need about 10)
 PROLOG_BYTES = 64 * 1024                    # how far into a part a DTD is looked for
 
 _DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
@@ -97,15 +104,53 @@ def check_prolog(pkg: Package, part: str, scanned: bool = False) -> None:
     check_head(pkg, part, pkg.head(part, PROLOG_BYTES), scanned)
 
 
-def parse(pkg: Package, part: str) -> Element:
-    """A small part as an element tree, parsed with DTDs and entities forbidden."""
+Attrs = dict[str, str]
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Handler(ContentHandler):
+    """Hands ``(local name, attributes)`` of the wanted elements to ``fn``: attributes by local
+    name, namespaced ones also as ``{uri}name``; the first element (the root) always."""
+
+    def __init__(self, want: set[str], fn: Callable[[str, Attrs], None]):
+        super().__init__()
+        self.want, self.fn, self.depth = want, fn, 0
+
+    def startElementNS(self, name, qname, attrs):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep
+        if self.depth == 1 or name[1] in self.want:
+            a: Attrs = {}
+            for (uri, aname), v in attrs.items():
+                if uri:
+                    a[f"{{{uri}}}{aname}"] = v
+                a.setdefault(aname, v)
+            self.fn(name[1], a)
+
+    def endElementNS(self, name, qname):
+        self.depth -= 1
+
+
+def elements(pkg: Package, part: str, want: set[str], fn: Callable[[str, Attrs], None]) -> None:
+    """Read a small part as a stream: ``fn(local name, attributes)`` for its root and for each
+    element named in ``want``, in document order."""
     check_prolog(pkg, part)
     data = pkg.read(part, limit=MAX_XML_PART_BYTES)
+    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    parser.setFeature(feature_namespaces, True)
+    parser.setContentHandler(_Handler(want, fn))
     try:
-        return _safe_fromstring(data, forbid_dtd=True, forbid_entities=True,
-                                forbid_external=True)
+        parser.parse(io.BytesIO(data))
     except DefusedXmlException:
         raise unsafe(pkg, part) from None
-    except (ParseError, ValueError) as exc:
+    except _TooDeep:
+        raise refuse(pkg.path, "book.corrupt",
+                     f"the part {pkg.name(part)!r} nests elements more than {MAX_DEPTH} deep "
+                     f"(Excel's parts nest about 10); {SAVE_AS}") from None
+    except (SAXException, ValueError) as exc:
         raise refuse(pkg.path, "book.corrupt",
                      f"the part {pkg.name(part)!r} is not well-formed XML ({exc}); {SAVE_AS}") from None

@@ -364,6 +364,18 @@ def _laughs(part_of: Callable[[Parts], str]):
     return fn
 
 
+def _nested_deep(m):
+    sub(m, "xl/workbook.xml", b"<definedNames />", b"<x>" * 100_000 + b"</x>" * 100_000)
+
+
+def _many_links(m):
+    rels = f"xl/worksheets/_rels/{_nav(m).rsplit('/', 1)[1]}.rels"
+    link = b'<Relationship Id="rIdL%d" Type="' + REL + b'/hyperlink" Target="http://x/%d" ' \
+        b'TargetMode="External"/>'
+    sub(m, rels, b"</Relationships>",
+        b"".join(link % (i, i) for i in range(200_000)) + b"</Relationships>")
+
+
 def _utf16(m):
     nav = _nav(m)
     m[nav] = ('<?xml version="1.0" encoding="UTF-16"?>' + m[nav].decode()).encode("utf-16")
@@ -460,6 +472,8 @@ CASES = [
          "book.unsafe_xml"),
     Case("billion_laughs_in_relationships", edit(_laughs(lambda m: _WB_RELS)), "book.unsafe_xml"),
     Case("sheet_in_utf16", edit(_utf16), "book.corrupt"),
+    Case("workbook_part_nested_100000_deep", edit(_nested_deep), "book.corrupt"),
+    Case("sheet_relationships_200000_hyperlinks", edit(_many_links), None, exit=0),
     Case("cells_without_addresses", edit(_r_less), None, exit=0),
     Case("prefixed_element_names", edit(_prefixed), None, exit=0),
     Case("nan_in_a_date_cell", edit(_date_cell(b"NaN")), "cell.not_a_date", "NAV!A3"),
