@@ -204,3 +204,31 @@ def test_references_found_across_piece_boundaries():
         fast, exact_needed = _fast(xml, piece)
         assert not exact_needed and (fast.max_row, fast.max_col) == want, piece
     assert re.search(rb'<c r="[A-Z]+\d+"', xml)
+
+
+def test_a_cell_written_over_and_over_counts_every_time(nav_book, tmp_path, monkeypatch):
+    """calamine keeps every record of a cell until it builds the sheet: records are bounded
+    too, not only the span."""
+    from fee_core.read import bounds
+    monkeypatch.setattr(bounds, "MAX_SHEET_CELLS", 20)
+    p = with_cells(nav_book, tmp_path / "again.xlsx",
+                   b'<row r="5">' + b'<c r="A5"><v>1</v></c>' * 30 + b"</row>")
+    book, findings = read_workbook(p)
+    assert [f.code for f in findings] == ["book.too_large"]
+    assert "cell records" in findings[0].message
+
+
+def test_the_sheets_read_are_bounded_together(nav_book, tmp_path, monkeypatch):
+    from fee_core.read import canonical
+    monkeypatch.setattr(canonical, "MAX_BOOK_CELLS", 5)
+    book, findings = read_workbook(nav_book)
+    assert [f.code for f in findings] == ["book.too_large"]
+    assert "MAX_BOOK_CELLS" in findings[0].message
+
+
+def test_shared_strings_and_styles_are_bounded(nav_book, monkeypatch):
+    from fee_core.read import canonical
+    monkeypatch.setattr(canonical, "MAX_SIDE_PART_BYTES", 100)
+    book, findings = read_workbook(nav_book)
+    assert [f.code for f in findings] == ["book.too_large"]
+    assert "styles.xml" in findings[0].message

@@ -35,6 +35,7 @@ from .refusal import DAMAGED, refuse
 from .tabledefs import MAX_COL, MAX_ROW, col_index, parse_ref
 
 MAX_SHEET_CELLS = 10_000_000                 # cells from A1 to a sheet's last value
+MAX_BOOK_CELLS = 20_000_000                  # ... and in all the sheets read
 
 _NUMERIC = np.zeros(256, bool)
 _NUMERIC[48:58] = True
@@ -64,16 +65,19 @@ def _hits(a: np.ndarray, lo: int, hi: int, pat: bytes) -> np.ndarray:
 @dataclass
 class Extent:
     """What a sheet's cells span: ``max_row``/``max_col`` (1-based, 0 when it has none);
+    ``count``: the cell records the part holds (one cell may be written many times);
     ``bad``: what lies past the sheet's limits (``a cell at 'XFE1'``), or None;
     ``negative_big``: see the module."""
 
     max_row: int = 0
     max_col: int = 0
+    count: int = 0
     bad: str | None = None
     negative_big: bool = False
 
     @property
     def cells(self) -> int:
+        """Cells from A1 to the last one: what calamine's block of the sheet holds."""
         return self.max_row * self.max_col
 
 
@@ -132,6 +136,7 @@ class SheetScan:
         tag = _DELIM[w[:, 2]]
         if not tag.all():
             w = w[tag]                            # not <col>, <cfRule> ...
+        self.extent.count += len(w)
         if not (_r_first(w, 2) and self._refs(w[:, 6:])):
             self.exact_needed = True
             return
@@ -278,6 +283,7 @@ def exact_scan(xml) -> Extent:
                            f"without an address before it put it)")
                 return ext
             if not attrs.endswith(b"/"):           # a cell with content: it may hold a value
+                ext.count += 1
                 ext.max_row = max(ext.max_row, r + 1)
                 ext.max_col = max(ext.max_col, c + 1)
         elif not end and not attrs.endswith(b"/") and _NEG_TEXT.match(xml, m.end()):
@@ -301,6 +307,11 @@ def check_extent(pkg: Package, sheet: str, ext: Extent) -> None:
                      f"the {MAX_SHEET_CELLS:,} cells a sheet may span (MAX_SHEET_CELLS); delete "
                      f"what lies far from the tables (select the rows or columns after them, "
                      f"Delete), save and run again", sheet=sheet)
+    if ext.count > MAX_SHEET_CELLS:
+        raise refuse(pkg.path, "book.too_large",
+                     f"sheet {sheet!r} holds {ext.count:,} cell records, more than the "
+                     f"{MAX_SHEET_CELLS:,} a sheet may hold (MAX_SHEET_CELLS); split the data "
+                     f"across workbooks", sheet=sheet)
 
 
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ..findings import column_letter
 from .bounds import (
+    MAX_BOOK_CELLS,
     MAX_SHEET_CELLS,
     Extent,
     SheetScan,
@@ -40,6 +41,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+MAX_SIDE_PART_BYTES = 64 * 1024 * 1024      # shared strings, styles
 
 
 @dataclass
@@ -104,8 +106,16 @@ def build(pkg: Package, st: Structure, sheets: list[Sheet], styles: bool = True)
                     exact.append(cs)
         for cs in exact:        # measured again, following the elements, counting values only
             cs.extent = exact_scan(canon.sheet_xml(cs.sheet.name))
+        total = 0
         for cs in canon.sheets.values():
             check_extent(pkg, cs.sheet.name, cs.extent)
+            total += cs.extent.cells
+            if total > MAX_BOOK_CELLS:
+                raise refuse(pkg.path, "book.too_large",
+                             f"the sheets with tables span {total:,} cells from A1 to their last "
+                             f"values (reached at sheet {cs.sheet.name!r}), more than the "
+                             f"{MAX_BOOK_CELLS:,} a workbook may (MAX_BOOK_CELLS); split the data "
+                             f"across workbooks", sheet=cs.sheet.name)
         with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as z:
             _write_workbook(z, canon, st.shared_strings is not None,
                             styles and st.styles is not None)
@@ -127,6 +137,12 @@ def _no_room(pkg: Package, exc: OSError) -> Refused:
 
 def _copy(pkg: Package, z: zipfile.ZipFile, part: str, member: str,
           shared_strings: bool = False) -> None:
+    info = pkg.info(part)
+    if info is not None and info.file_size > MAX_SIDE_PART_BYTES:
+        raise refuse(pkg.path, "book.too_large",
+                     f"the part {info.filename!r} is {info.file_size:,} bytes, more than the "
+                     f"{MAX_SIDE_PART_BYTES:,} a workbook's shared strings or styles may be "
+                     f"(MAX_SIDE_PART_BYTES; calamine holds them whole, several times their size)")
     with z.open(member, "w") as out:
         first = True
         for chunk in pkg.chunks(part, crc=False):
