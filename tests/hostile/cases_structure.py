@@ -163,7 +163,3 @@ ABSENT["providers_rate_header_renamed"] = FOLLOW_ON
 ABSENT["schedule_a_bad_date_no_follow_on"] = ("name.unknown",)
 ABSENT["provider_bad_type_no_follow_on"] = ("provider.unknown",)
 ABSENT["nav_row_cleared"] = ("nav.blank",)
-PENDING = {
-    "provider_assets_row_typed_below": "reader: the rows just below a table (RawTable.rows_below)",
-    "nav_column_typed_beside": "reader: the columns just beside a table (RawTable.columns_beside)",
-}
