@@ -30,7 +30,7 @@ def measure(ctx: Context) -> dict:
         cli = subprocess_seconds(compute_argv(path, ctx.tmp / f"acc{k}"), max(1, cfg["reps_e2e"] - 2))
         gr["accruals"].append({"scale": k, "funds": 19 * k, "engine": e1["median"],
                                "engine_spread": e1["spread"], "cli_e2e": cli["median"]})
-    big = ctx.book(ctx.providers_book())
+    big = ctx.providers_in_memory()
     base = min(cfg["provider_growth"])
     for n in cfg["provider_growth"]:
         sub = subset_book(big, n)
