@@ -446,14 +446,13 @@ def define_nav_names(wb, fund_headers: Sequence[str]) -> dict[str, str]:
     for header in fund_headers:
         if header in out:
             continue
-        probe = nav_column_names(header, "x")["x"]
-        name = by_values.get(probe)
-        if name is None:
+        known = by_values.get(nav_column_names(header, "x")["x"])
+        if known is None:
             k += 1
-            name = f"NAV_Fund{k}"
-            for n, refers in nav_column_names(header, name).items():
+            known = f"NAV_Fund{k}"
+            for n, refers in nav_column_names(header, known).items():
                 wb.define_name(n, "=" + refers)
-        out[header] = name
+        out[header] = known
     return out
 
 
