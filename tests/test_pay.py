@@ -424,8 +424,8 @@ def test_demo_hook_and_the_cover_rows(tmp_path):
     lines, and refuse a run made from another workbook."""
     from fee_core.commands.pay import run_payment_period
     from fee_core.engine import load
-    from fee_core.write.files import OutputSet
-    from fee_core.write.runrecord import cover_rows, read_run_record, sha256_file
+    from fee_core.write.files import OutputSet, sha256_file
+    from fee_core.write.runrecord import cover_rows, read_run_record
     provs, pa = dealers()
     book_path = write(tmp_path / "book.xlsx", tables(providers=provs, assets=pa))
     book, findings = load(book_path)
@@ -442,6 +442,48 @@ def test_demo_hook_and_the_cover_rows(tmp_path):
     assert rows["  Payment run record"] == "run.json, 3 statement(s)"
     with pytest.raises(UsageError, match="made from another workbook"):
         read_run_record(folder, "0" * 64)
+
+
+def test_publish_with_a_payment_run_names_it_on_the_cover(tmp_path):
+    """`fee12b1 publish BOOK OUT --payrun DIR`: the Cover names the payment period and its
+    totals (the run record's, which equal remittance.csv); a run of another workbook is bad
+    usage and nothing is written."""
+    import csv
+
+    import openpyxl
+    provs, pa = dealers()
+    book_path = write(tmp_path / "book.xlsx", tables(providers=provs, assets=pa))
+    assert main(["pay", str(book_path), "--period", "2001-02", "--out", str(tmp_path / "run")]) == 0
+    out = tmp_path / "pub.xlsx"
+    assert main(["publish", str(book_path), str(out), "--payrun", str(tmp_path / "run")]) == 0
+    cover = {r[0]: r[1] for r in openpyxl.load_workbook(out)["Cover"].iter_rows(values_only=True)
+             if r[0]}
+    remit = list(csv.DictReader(open(tmp_path / "run" / "remittance.csv", encoding="utf-8")))
+    assert cover["Payment run"] == "2001-02 (2001-02-01 to 2001-02-28, Monthly)"
+    assert D(str(cover["  Payable"])) == sum(D(r["payable"]) for r in remit) == D("1498.63")
+    other = write(tmp_path / "other.xlsx", tables())
+    assert main(["publish", str(other), str(tmp_path / "pub2.xlsx"), "--payrun",
+                 str(tmp_path / "run")]) == 2
+    assert not (tmp_path / "pub2.xlsx").exists()
+
+
+def test_the_published_copy_keeps_the_gl_accounts(tmp_path):
+    """A book with a GL Accounts table: the published copy carries it, and a payment run of the
+    copy books to the same accounts as one of the book (the copy is itself a book)."""
+    provs, pa = dealers()
+    t = tables(providers=provs, assets=pa)
+    t["GLAccounts"] = [{"Entry": "12b-1 Fee Expense", "Account": "6100 12b-1 expense"},
+                       {"Entry": "Service Fees Payable", "Account": "2150 Service fees payable"}]
+    book_path = write(tmp_path / "book.xlsx", t)
+    out = tmp_path / "pub.xlsx"
+    assert main(["publish", str(book_path), str(out)]) == 0
+    for book, run in ((book_path, "run-book"), (out, "run-copy")):
+        assert main(["pay", str(book), "--period", "2001-02", "--out", str(tmp_path / run)]) == 0
+    accounts = [{r["account"] for r in csv.DictReader(open(tmp_path / run / "journal.csv",
+                                                            encoding="utf-8"))}
+                for run in ("run-book", "run-copy")]
+    assert accounts[0] == accounts[1]
+    assert {"6100 12b-1 expense", "2150 Service fees payable"} <= accounts[0]
 
 
 def test_a_negative_month_end_difference_is_a_reversal():

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_input
 from ..errors import UsageError
+from ..write.files import sha256_file
 from ..write.publish import PUBLISH_STEPS, publish
+from ..write.runrecord import read_run_record
 
 # An input this large takes over about two seconds to publish (or to write as a computed
 # workbook): its steps are shown on stderr when that is a terminal (SPEC §8).
@@ -28,8 +30,9 @@ def cmd_publish(args) -> int:
         raise UsageError(f"{out}: the published copy is a plain .xlsx file")
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give the output file")
+    payrun = read_run_record(args.payrun, sha256_file(book)) if args.payrun else None
     step, prog = progress_for(book, PUBLISH_STEPS)
-    ok, findings = publish(book, out, force=args.force, progress=step)
+    ok, findings = publish(book, out, force=args.force, progress=step, payrun=payrun)
     print_findings(findings)
     if not ok:
         print(f"errors in the data: {out} not written")
@@ -46,5 +49,8 @@ def register(sub) -> None:
                                    "print-ready, for readers without Python.")
     p.add_argument("book", metavar="BOOK.xlsx", help="the input workbook (never changed)")
     p.add_argument("out", metavar="OUT.xlsx", help="the published copy to write")
+    p.add_argument("--payrun", metavar="DIR",
+                   help="a payment run of this workbook (the folder `fee12b1 pay` wrote): its "
+                        "period and totals are named on the Cover")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(func=cmd_publish)

@@ -14,6 +14,7 @@ the set would replace or remove that is an input, is refused before anything is 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
@@ -34,6 +35,16 @@ def same_file(a, b) -> bool:
         return pa.exists() and pb.exists() and os.path.samefile(pa, pb)
     except OSError:
         return False
+
+
+def sha256_file(path) -> str:
+    """The SHA-256 of a file (an input's fingerprint in run records and covers), read in
+    1 MiB pieces."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def cannot_write(path, exc: OSError) -> UsageError:

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..contract import SETTINGS, TABLES, headers_of
+from ..contract import GL_ACCOUNTS, SETTINGS, TABLES, headers_of
 from ..findings import column_letter, quote_sheet
 from ..read.raw import RawBook, RawTable
 from .text import formula_like
@@ -46,7 +46,9 @@ if TYPE_CHECKING:            # openpyxl (~0.2 s to import) only for the row-dict
 
 # The input tables in the order the written workbooks show them.
 TABLE_ORDER = ("Settings", "ScheduleA", "ScheduleB", "FundNames", "PlanEvents", "NAV",
-               "Providers", "ProviderAssets", "Expenses")
+               "Providers", "ProviderAssets", "Expenses", "GLAccounts")
+# every table a written workbook may carry: the contract's and the optional GL Accounts
+WRITTEN_TABLES = {**TABLES, GL_ACCOUNTS.name: GL_ACCOUNTS}
 TABLE_STYLE = "Table Style Medium 2"
 # Text columns that may hold long notes: wrapped at this width rather than widened.
 NOTE_WIDTH = 48.0
@@ -257,7 +259,7 @@ def write_raw_tables(wb, styles: Styles, raw: RawBook, header: str,
         t = source.get(name)
         if t is None:
             continue
-        spec = TABLES[name]
+        spec = WRITTEN_TABLES[name]
         ws = wb.add_worksheet(spec.sheet)
         headers = list(t.headers)
         kinds: dict[str, Any] = table_kinds(name, headers)

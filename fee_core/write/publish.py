@@ -24,7 +24,6 @@ Outputs are written through ``files.OutputSet`` (staged, all or nothing, never o
 """
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from collections.abc import Callable
@@ -63,8 +62,16 @@ from .addin_sheets import (
     row_figures,
     spill_tables,
 )
-from .files import OutputSet
-from .inputs import PORTRAIT_WIDTH, TABLE_ORDER, TablePlace, write_raw_tables, write_table
+from .files import OutputSet, sha256_file
+from .inputs import (
+    PORTRAIT_WIDTH,
+    TABLE_ORDER,
+    WRITTEN_TABLES,
+    TablePlace,
+    write_raw_tables,
+    write_table,
+)
+from .runrecord import cover_rows
 from .xlsx import (
     LINE_HEIGHT,
     PLAN_TITLE,
@@ -107,12 +114,14 @@ SUMMARY_SHEET = "Summary"
 # =========================================================================== what is written
 @dataclass
 class Source:
-    """The input workbook a written workbook comes from: its name (no folder), SHA-256, and the
-    time of writing (UTC)."""
+    """The input workbook a written workbook comes from: its name (no folder), SHA-256, the
+    time of writing (UTC), and the run record of a payment run published with it (its period
+    and totals go on the Cover; ``write.runrecord.read_run_record``)."""
 
     name: str
     digest: str
     now: datetime
+    payrun: dict | None = None
 
 
 @dataclass
@@ -131,14 +140,6 @@ def _now(now: datetime | None) -> datetime:
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return now.astimezone(UTC).replace(microsecond=0)
-
-
-def sha256_of(path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _header_text(res: Result, what: str) -> str:
@@ -196,10 +197,11 @@ def written_tables(raw: RawBook, settings: RawTable, all_tables: bool) -> dict[s
     for name in TABLE_ORDER:
         t = settings if name == "Settings" else raw.tables.get(name)
         if t is None:
-            if not all_tables:
+            if not all_tables or name not in TABLES:    # the optional GL Accounts stays out
                 continue
             t = _empty_table(name)
-        out[name] = RawTable(name, TABLES[name].sheet, "", tuple(t.headers), 1, 1, t.columns)
+        sheet = WRITTEN_TABLES[name].sheet
+        out[name] = RawTable(name, sheet, "", tuple(t.headers), 1, 1, t.columns)
     return out
 
 
@@ -376,6 +378,10 @@ def write_cover(ws, st: Styles, res: Result, source: Source, what: str, contents
                   st.left_money)]
     if pmt is not None:
         rows.append(("Payable to providers", _decimal_total(pmt, "payable"), st.left_money))
+    if source.payrun is not None:           # the payment run published with this copy
+        rows.append((None, None, None))
+        rows += [(label, value, st.left_money if isinstance(value, Decimal) else None)
+                 for label, value in cover_rows(source.payrun)]
     rows += [
         (None, None, None),
         ("Source workbook", source.name, None), ("Source SHA-256", source.digest, None),
@@ -524,7 +530,7 @@ def published_copy(book_path, now: datetime | None = None, progress: Progress | 
     """The published copy of the workbook at ``book_path`` as bytes, and the findings; None
     when the workbook has errors."""
     book_path = Path(book_path)
-    digest = sha256_of(book_path)
+    digest = sha256_file(book_path)
     raw, res, findings = _load(book_path)
     if res is None or not res.ok:
         return None, findings
@@ -534,16 +540,18 @@ def published_copy(book_path, now: datetime | None = None, progress: Progress | 
 
 
 def publish(book_path, out_path, force: bool = False, now: datetime | None = None,
-            progress: Progress | None = None) -> tuple[bool, list[Finding]]:
+            progress: Progress | None = None, payrun: dict | None = None
+            ) -> tuple[bool, list[Finding]]:
     """Write the published copy of ``book_path`` to ``out_path``.  Returns (written, findings);
     nothing is written when the workbook has errors.  Raises WouldOverwriteInput or
-    OutputExists (exit 2 on the command line) before reading anything."""
+    OutputExists (exit 2 on the command line) before reading anything.  ``payrun``: the run
+    record of a payment run of this workbook, named on the Cover."""
     book_path, out_path = Path(book_path), Path(out_path)
     out = OutputSet(out_path.parent, [out_path.name], inputs=[book_path], force=force)
     out.check()
     say = progress or (lambda what: None)
     say(f"reading {book_path.name}")
-    digest = sha256_of(book_path)
+    digest = sha256_file(book_path)
     raw, findings = read_workbook(book_path)
     say("checking and computing it")
     raw, res, findings = _load(book_path, raw, findings)
@@ -551,7 +559,7 @@ def publish(book_path, out_path, force: bool = False, now: datetime | None = Non
         return False, findings
     with out:
         _write_workbook(str(out.path(out_path.name)), raw, res,
-                        Source(book_path.name, digest, _now(now)), None, progress)
+                        Source(book_path.name, digest, _now(now), payrun), None, progress)
     return True, findings
 
 
@@ -596,7 +604,7 @@ def write_computed_to(target: str | IO[bytes], result: Result, now: datetime | N
     if raw is None:
         raw, _ = read_workbook(source)
     live = live_results(raw, result)
-    _write_workbook(target, raw, result, Source(source.name, sha256_of(source), _now(now)),
+    _write_workbook(target, raw, result, Source(source.name, sha256_file(source), _now(now)),
                     live, progress)
 
 

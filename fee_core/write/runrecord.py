@@ -28,6 +28,7 @@ from ..contract import Settings
 from ..errors import UsageError
 from ..findings import Finding
 from ..money import cents_to_decimal
+from .files import sha256_file
 
 RUN_RECORD = "run.json"
 _NUMBER = "\u0000money:"
@@ -35,15 +36,6 @@ _NUMBER = "\u0000money:"
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path) -> str:
-    """The SHA-256 of a file, read in 1 MiB pieces."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def settings_record(st: Settings) -> dict[str, str]:
