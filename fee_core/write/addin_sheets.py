@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -317,6 +318,11 @@ class EngineFigures:
     summary: SummaryFigures
     tables: dict[str, list[tuple]]
 
+    @cached_property
+    def stored(self) -> list[RowFigures]:
+        """What each Summary row's formulas compute (``row_figures``), worked out once."""
+        return row_figures(self.rows, self.summary)
+
 
 def spill_tables(result) -> dict[str, list[tuple]]:
     """The rows (without the header) each table function returns for ``result``'s tables:
@@ -482,14 +488,17 @@ def native_formulas(fund_name: str, r: int) -> tuple[str, str]:
 
 def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
                       figures: SummaryFigures | None = None, live: bool = True,
-                      title: str = SUMMARY_SHEET, ws=None):
+                      title: str = SUMMARY_SHEET, ws=None,
+                      stored: Sequence[RowFigures] | None = None):
     """The Summary: per fund-month (``rows``), the add-in's ADNA and plan fee looked up in the
     sheet's one ``FEE_ACCRUALS`` (by month, spilled from P4), beside native tie-out formulas
     over the NAV table, the differences, and guarded totals.
 
     ``figures`` stores every formula's result (the computed workbook); ``live=False`` writes
     the table at P4 as values instead of the add-in call (a copy without the add-in), which
-    needs ``figures``.  ``ws``: a worksheet already added (to keep a workbook's sheet order)."""
+    needs ``figures``.  ``ws``: a worksheet already added (to keep a workbook's sheet order).
+    ``stored``: ``row_figures(rows, figures)`` when the caller has it already
+    (``EngineFigures.stored``)."""
     if not live and figures is None:
         raise ValueError("a Summary without the add-in call needs the figures")
     w = _Writer(wb, styles)
@@ -523,7 +532,8 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
            for c in ("fund", "period_start", "period_end")}
 
     n_rows = len(rows)
-    stored = row_figures(rows, figures)
+    if stored is None:
+        stored = row_figures(rows, figures)
     names = define_nav_names(wb, [row.nav_column for row in rows])
     table = figures.accruals if figures is not None else ()
     table_first = SUMMARY_HEADER_ROW + 1                          # 1-based: P4's first data row
