@@ -97,6 +97,10 @@ def refs_of(model: R.Model, sheet: str, formula: str) -> list[R.Area]:
     out = []
     for t in Tokenizer(text).items:
         if t.type == "OPERAND" and t.subtype == "RANGE":
+            name = model.wb.defined_names.get(t.value)
+            if name is not None:        # a defined name: the references it is made of
+                out.extend(refs_of(model, sheet, "=" + name.attr_text))
+                continue
             try:
                 out.append(model.area(t.value, sheet))
             except R.Unsupported:

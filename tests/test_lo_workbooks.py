@@ -279,7 +279,10 @@ def test_stored_results_are_what_the_spreadsheet_computes(books, key):
                     assert abs(kept - computed) < 0.005, (sheet, c.coordinate, kept, computed)
                 else:
                     assert kept == computed, (sheet, c.coordinate, kept, computed)
-    assert n > 1500
+    # every Summary row's formulas were compared: ten a row with the add-in call kept; seven
+    # without it (days, year days, the natives and the differences: the row in the table and
+    # its figures are values there)
+    assert n > (10 if key == "stored" else 7) * 180
     if key == "stored":
         res, fig = figures[key]
         summary = stored["Summary"]

@@ -173,9 +173,21 @@ def test_summary_lookups_and_native_tieouts(wb):
         assert spilled_column("P4", col, header=True) in match
     assert _formula(ws[f"H{r}"]) == f"=INDEX($T:$T,$G{r})"
     assert _formula(ws[f"I{r}"]) == f"=INDEX($U:$U,$G{r})"
-    na_days = _formula(ws[f"J{r}"])
-    assert column_ref("NAV", fund) in na_days and "NAV[Date]" in na_days
-    assert not re.search(r"NAV!\$?[A-Z]+\$?\d", na_days)          # no fixed ranges
+    # the tie-outs read NAV through workbook-level names over the structured references
+    na_days, fee = _formula(ws[f"J{r}"]), _formula(ws[f"L{r}"])
+    names = {n: d.attr_text for n, d in wb.defined_names.items()}
+    fund_name = re.search(r"\b(NAV_Fund\d+)_Text\b", na_days).group(1)
+    v = column_ref("NAV", fund)
+    assert names[fund_name] == f"INDEX({v},1):INDEX({v},ROWS(NAV[Date])-1)"
+    assert names[f"{fund_name}_Last"] == f"INDEX({v},ROWS(NAV[Date]))"
+    assert names[f"{fund_name}_Text"] == f"SUMPRODUCT(--ISTEXT({v}))>0"
+    assert names["NAV_Dates"] == "INDEX(NAV[Date],1):INDEX(NAV[Date],ROWS(NAV[Date])-1)"
+    assert names["NAV_Next"] == "INDEX(NAV[Date],2):INDEX(NAV[Date],ROWS(NAV[Date]))"
+    assert names["NAV_LastDate"] == "INDEX(NAV[Date],ROWS(NAV[Date]))"
+    for name in ("NAV_Dates", "NAV_Next", "NAV_LastDate", fund_name, f"{fund_name}_Last"):
+        assert re.search(rf"\b{name}\b", na_days) and re.search(rf"\b{name}\b", fee), name
+    for text in (na_days, fee, *names.values()):
+        assert not re.search(r"NAV!\$?[A-Z]+\$?\d", text)          # no fixed ranges
     assert _formula(ws[f"K{r}"]) == f"=ROUND($J{r}/$E{r},2)"
     assert _formula(ws[f"L{r}"]).startswith('=IF($D$2="Daily",')
     assert _formula(ws[f"M{r}"]) == f"=ROUND($H{r}-$K{r},2)"
@@ -185,6 +197,8 @@ def test_summary_lookups_and_native_tieouts(wb):
     assert ws.freeze_panes == f"B{SUMMARY_FIRST_ROW}"
     for _, coord, f in _formulas(wb):
         assert "$B$250" not in f and not re.search(r"NAV!\$", f), coord
+    # the longest formula of the sheet stays short (the NAV ranges are named once)
+    assert max(len(f) for sheet, _, f in _formulas(wb) if sheet == "Summary") < 400
 
 
 def test_every_total_over_addin_cells_is_guarded(wb):

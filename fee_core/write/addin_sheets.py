@@ -6,12 +6,15 @@ by the template and the computed workbook: the Summary, the spilled ``FEE_ACCRUA
 anchored at ``P4``); each fund-month row finds its row in that table with a native
 ``MATCH(1, (fund=…)*(start=…)*(end=…), 0)`` and reads ADNA and plan fee with ``INDEX``.  Beside
 them, native tie-out formulas recompute ADNA and plan fee from the NAV table (structured
-references ``NAV[…]``, the same ones the add-in is given), and the differences should read 0.00.
+references ``NAV[…]``, the same ones the add-in is given, through workbook-level names:
+``NAV_Dates``, ``NAV_Next``, ``NAV_Fund<k>`` …, so each formula is short), and the differences
+should read 0.00.  Without the add-in call (``live=False``: the table at P4 is values) the
+looked-up columns are values too: the table's row and its figures.
 
 **References that follow the data** and work in Excel and in LibreOffice Calc 7.4 (no
 ``XLOOKUP``, no ``P4#``): a spilled column is ``$X$first:INDEX($X:$X,last)`` with ``last`` from
 ``COUNTA`` of the anchor column; a NAV column shifted by one row is
-``INDEX(NAV[Date],2):INDEX(NAV[Date],ROWS(NAV[Date]))``.
+``INDEX(NAV[Date],2):INDEX(NAV[Date],ROWS(NAV[Date]))`` (the name ``NAV_Next``).
 
 **Totals that can't skip a bad cell** (``guarded_sum``, the one guard): a function given bad
 input returns the text ``#argument: problem``, which ``SUM`` skips; every total over add-in
@@ -33,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -319,6 +323,11 @@ class EngineFigures:
     summary: SummaryFigures
     tables: dict[str, list[tuple]]
 
+    @cached_property
+    def stored(self) -> list[RowFigures]:
+        """What each Summary row's formulas compute (``row_figures``), worked out once."""
+        return row_figures(self.rows, self.summary)
+
 
 def spill_tables(result) -> dict[str, list[tuple]]:
     """The rows (without the header) each table function returns for ``result``'s tables:
@@ -409,52 +418,92 @@ SUMMARY_HEADERS = ("Fund", "Month Start", "Month End", "Rate", "Days", "Year Day
 _NATIVE_COLS = (5, 9, 10, 11)
 
 
-def _nav_parts(fund_header: str) -> dict[str, str]:
-    """Pieces of the native formulas over the NAV table (structured references)."""
-    d, v = "NAV[Date]", column_ref("NAV", fund_header)
-    n = "ROWS(NAV[Date])"
-    return {"V": v, "first": f"(INDEX({d},1):INDEX({d},{n}-1))",
-            "next": f"(INDEX({d},2):INDEX({d},{n}))", "vals": f"(INDEX({v},1):INDEX({v},{n}-1))",
-            "last_date": f"INDEX({d},{n})", "last_val": f"INDEX({v},{n})"}
+# Workbook-level names the native tie-outs read the NAV table through (structured references,
+# so they follow the table as it grows): every row's date but the last, the next row's date,
+# the last row's date; and per NAV column (``NAV_Fund<k>``, numbered in the order the Summary
+# first uses them) its values but the last, its last value, and whether it holds text.
+NAV_DATES, NAV_NEXT, NAV_LAST_DATE = "NAV_Dates", "NAV_Next", "NAV_LastDate"
+_NAV_ROWS = "ROWS(NAV[Date])"
+NAV_DATE_NAMES = {
+    NAV_DATES: f"INDEX(NAV[Date],1):INDEX(NAV[Date],{_NAV_ROWS}-1)",
+    NAV_NEXT: f"INDEX(NAV[Date],2):INDEX(NAV[Date],{_NAV_ROWS})",
+    NAV_LAST_DATE: f"INDEX(NAV[Date],{_NAV_ROWS})",
+}
+_FUND_NAME = re.compile(r"NAV_Fund(\d+)")
 
 
-def _clip(x: str, r: int) -> str:
-    """MIN(MAX(x, start), end+1) element by element (ABS form: MIN/MAX would aggregate)."""
-    s, e1 = f"$B{r}", f"($C{r}+1)"
-    hi = f"({x}+{s}+ABS({x}-{s}))/2"
-    return f"(({hi})+{e1}-ABS(({hi})-{e1}))/2"
+def nav_column_names(fund_header: str, name: str) -> dict[str, str]:
+    """The names of one NAV column ``fund_header`` (``name`` = ``NAV_Fund<k>``) and what they
+    refer to: ``name`` its values but the last, ``name_Last`` its last value, ``name_Text``
+    TRUE when any of its cells holds text."""
+    v = column_ref("NAV", fund_header)
+    return {name: f"INDEX({v},1):INDEX({v},{_NAV_ROWS}-1)",
+            f"{name}_Last": f"INDEX({v},{_NAV_ROWS})",
+            f"{name}_Text": f"SUMPRODUCT(--ISTEXT({v}))>0"}
 
 
-def native_formulas(fund_header: str, r: int) -> tuple[str, str]:
-    """(NA x Days, plan fee) of Summary row ``r`` over the NAV column ``fund_header``.
+def define_nav_names(wb, fund_headers: Sequence[str]) -> dict[str, str]:
+    """Define (once per workbook) the names the native tie-outs read NAV through, for the NAV
+    columns ``fund_headers``; returns each header's ``NAV_Fund<k>`` name.  A second Summary in
+    the same workbook reuses the names the first one defined."""
+    defined = {entry[0]: entry[2] for entry in wb.defined_names}
+    for name, refers in NAV_DATE_NAMES.items():
+        if name not in defined:
+            wb.define_name(name, "=" + refers)
+            defined[name] = refers
+    by_values = {refers: name for name, refers in defined.items() if _FUND_NAME.fullmatch(name)}
+    k = max((int(m.group(1)) for m in map(_FUND_NAME.fullmatch, defined) if m), default=0)
+    out: dict[str, str] = {}
+    for header in fund_headers:
+        if header in out:
+            continue
+        known = by_values.get(nav_column_names(header, "x")["x"])
+        if known is None:
+            k += 1
+            known = f"NAV_Fund{k}"
+            for n, refers in nav_column_names(header, known).items():
+                wb.define_name(n, "=" + refers)
+        out[header] = known
+    return out
+
+
+def native_formulas(fund_name: str, r: int) -> tuple[str, str]:
+    """(NA x Days, plan fee) of Summary row ``r`` over the NAV column named ``fund_name``
+    (``define_nav_names``).
 
     Row i of NAV covers the calendar days from its date up to the day before row i+1's (the
-    last row: through the month end); its days inside the month are
-    clip(next) - clip(date).  NA x Days = Σ NA_i x days_i.  Plan fee: Rounding=Period
-    ROUND(rate x NA x Days / Y, 2); Rounding=Daily Σ ROUND(rate x NA_i / Y, 2) x days_i (every
-    day a row covers has the same fee).  Text in the NAV column makes both #N/A."""
-    p = _nav_parts(fund_header)
-    e1 = f"($C{r}+1)"
-    w = f"({_clip(p['next'], r)}-{_clip(p['first'], r)})"
-    w_last = f"({e1}-{_clip(p['last_date'], r)})"
-    guard = f"SUMPRODUCT(--ISTEXT({p['V']}))>0"
-    na_days = (f"=IF({guard},NA(),SUMPRODUCT({p['vals']},{w})+{p['last_val']}*{w_last})")
-    daily = (f"SUMPRODUCT(ROUND($D{r}*{p['vals']}/$F{r},2),{w})"
-             f"+ROUND($D{r}*{p['last_val']}/$F{r},2)*{w_last}")
-    fee = f'=IF($D$2="Daily",IF({guard},NA(),{daily}),ROUND($D{r}*$J{r}/$F{r},2))'
+    last row: through the month end); its days inside the month are clip(next) - clip(date),
+    clip(x) = MIN(MAX(x, start), end+1).  Element by element (MIN and MAX would aggregate),
+    2 clip(x) = ABS(x-start) - ABS(x-end-1) + start + end + 1, so twice a row's days are
+    ABS(next-start) - ABS(next-end-1) - ABS(date-start) + ABS(date-end-1), and twice the last
+    row's days - ABS(last-start) + ABS(last-end-1) (whole numbers, halved at the end: exact).
+    NA x Days = Σ NA_i x days_i.  Plan fee: Rounding=Period ROUND(rate x NA x Days / Y, 2);
+    Rounding=Daily Σ ROUND(rate x NA_i / Y, 2) x days_i (every day a row covers has the same
+    fee).  Text in the NAV column makes both #N/A."""
+    f, s, e, n = fund_name, f"$B{r}", f"$C{r}", f"$E{r}"
+    twice = (f"ABS({NAV_NEXT}-{s})-ABS({NAV_NEXT}-{e}-1)"
+             f"-ABS({NAV_DATES}-{s})+ABS({NAV_DATES}-{e}-1)")
+    twice_last = f"({n}-ABS({NAV_LAST_DATE}-{s})+ABS({NAV_LAST_DATE}-{e}-1))"
+    na_days = f"=IF({f}_Text,NA(),(SUMPRODUCT({f},{twice})+{f}_Last*{twice_last})/2)"
+    daily = (f"(SUMPRODUCT(ROUND($D{r}*{f}/$F{r},2),{twice})"
+             f"+ROUND($D{r}*{f}_Last/$F{r},2)*{twice_last})/2")
+    fee = f'=IF($D$2="Daily",IF({f}_Text,NA(),{daily}),ROUND($D{r}*$J{r}/$F{r},2))'
     return na_days, fee
 
 
 def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
                       figures: SummaryFigures | None = None, live: bool = True,
-                      title: str = SUMMARY_SHEET, ws=None):
+                      title: str = SUMMARY_SHEET, ws=None,
+                      stored: Sequence[RowFigures] | None = None):
     """The Summary: per fund-month (``rows``), the add-in's ADNA and plan fee looked up in the
     sheet's one ``FEE_ACCRUALS`` (by month, spilled from P4), beside native tie-out formulas
     over the NAV table, the differences, and guarded totals.
 
     ``figures`` stores every formula's result (the computed workbook); ``live=False`` writes
     the table at P4 as values instead of the add-in call (a copy without the add-in), which
-    needs ``figures``.  ``ws``: a worksheet already added (to keep a workbook's sheet order)."""
+    needs ``figures``.  ``ws``: a worksheet already added (to keep a workbook's sheet order).
+    ``stored``: ``row_figures(rows, figures)`` when the caller has it already
+    (``EngineFigures.stored``)."""
     if not live and figures is None:
         raise ValueError("a Summary without the add-in call needs the figures")
     w = _Writer(wb, styles)
@@ -468,9 +517,11 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
     rd = figures.rounding if figures else None
     w.formula(ws, 1, 1, _setting_formula("Day Count"), None, dc, array=True)
     w.formula(ws, 1, 3, _setting_formula("Rounding"), None, rd, array=True)
-    ws.write_string(2, 0, "ADNA and plan fee (add-in) are looked up in the one FEE_ACCRUALS table "
-                          "at P4; the green columns recompute them from NAV. Differences should "
-                          "read 0.00.", w.note)
+    ws.write_string(2, 0, ("ADNA and plan fee (add-in) are looked up in the one FEE_ACCRUALS table "
+                           "at P4" if live else "ADNA and plan fee (add-in) are fee12b1's figures "
+                           "of the FEE_ACCRUALS table at P4 (their row there in G)")
+                    + "; the green columns recompute them from NAV. Differences should read "
+                      "0.00.", w.note)
     for j, h in enumerate(SUMMARY_HEADERS):
         ws.write_string(top, j, h, styles.header_native if j in _NATIVE_COLS else styles.header)
     ws.set_row(top, 30)
@@ -486,7 +537,12 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
            for c in ("fund", "period_start", "period_end")}
 
     n_rows = len(rows)
-    stored = row_figures(rows, figures)
+    if stored is None:
+        stored = row_figures(rows, figures)
+    names = define_nav_names(wb, [row.nav_column for row in rows])
+    table = figures.accruals if figures is not None else ()
+    table_first = SUMMARY_HEADER_ROW + 1                          # 1-based: P4's first data row
+    year_days_formula = '=IF(OR($B$2="Actual/365",DAY(DATE(YEAR($B{r}),3,0))=28),365,366)'
     for i, (row, v) in enumerate(zip(rows, stored)):
         r = SUMMARY_FIRST_ROW + i                                 # 1-based sheet row
         z = r - 1
@@ -495,17 +551,26 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
         put(ws, z, 2, row.end, styles)
         put(ws, z, 3, row.rate, styles, styles.rate)
         w.formula(ws, z, 4, f"=$C{r}-$B{r}+1", styles.integer, v.days)
-        w.formula(ws, z, 5, f'=IF(OR($B$2="Actual/365",DAY(DATE(YEAR($B{r}),3,0))=28),365,366)',
-                  styles.native_integer, v.year_days)
-        match = (f"=ROW(${a_col}${a_row})-1+MATCH(1,({key['fund']}&\"\"=$A{r})"
-                 f"*({key['period_start']}=$B{r})*({key['period_end']}=$C{r}),0)")
-        w.formula(ws, z, 6, match, styles.integer, v.match_row, array=True)
-        w.formula(ws, z, 7, f"=INDEX(${letters['average_daily_net_assets']}:"
-                            f"${letters['average_daily_net_assets']},$G{r})",
-                  styles.money, v.adna, array=True)
-        w.formula(ws, z, 8, f"=INDEX(${letters['plan_fee']}:${letters['plan_fee']},$G{r})",
-                  styles.money, v.fee, array=True)
-        na_days, fee = native_formulas(row.nav_column, r)
+        w.formula(ws, z, 5, year_days_formula.format(r=r), styles.native_integer, v.year_days)
+        if live:
+            match = (f"=ROW(${a_col}${a_row})-1+MATCH(1,({key['fund']}&\"\"=$A{r})"
+                     f"*({key['period_start']}=$B{r})*({key['period_end']}=$C{r}),0)")
+            w.formula(ws, z, 6, match, styles.integer, v.match_row, array=True)
+            w.formula(ws, z, 7, f"=INDEX(${letters['average_daily_net_assets']}:"
+                                f"${letters['average_daily_net_assets']},$G{r})",
+                      styles.money, v.adna, array=True)
+            w.formula(ws, z, 8, f"=INDEX(${letters['plan_fee']}:${letters['plan_fee']},$G{r})",
+                      styles.money, v.fee, array=True)
+        elif v.match_row is not None:
+            # no add-in call at P4, the table is values: its row and figures, as values
+            rec = table[v.match_row - table_first]
+            ws.write_number(z, 6, v.match_row, styles.integer)
+            put(ws, z, 7, rec[4], styles, styles.money)
+            put(ws, z, 8, rec[5], styles, styles.money)
+        else:                                   # not in the table: what the lookup would show
+            for j in (6, 7, 8):
+                w.formula(ws, z, j, "=NA()", styles.money, "#N/A")
+        na_days, fee = native_formulas(names[row.nav_column], r)
         w.formula(ws, z, 9, na_days, styles.native, v.na_days, array=True)
         w.formula(ws, z, 10, f"=ROUND($J{r}/$E{r},2)", styles.native, v.adna_native)
         w.formula(ws, z, 11, fee, styles.native, v.fee_native, array=True)

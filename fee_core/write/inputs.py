@@ -88,42 +88,48 @@ def _formats(styles: Styles) -> dict[str | None, Any]:
 
 _NUMBERS = {float, int}
 _EPOCH_1900 = date(1899, 12, 30).toordinal()
+_FIRST_SERIAL_DATE = date(1900, 3, 1)
+_NONE = type(None)
 
 
 def _write_plain_column(ws, r0: int, c: int, values: Sequence, kind, styles: Styles) -> int | None:
     """The fast path of ``_write_column`` for a column of one type (numbers, texts or dates,
-    blanks allowed); None when the column is mixed."""
+    blanks allowed): the type and the format are settled once for the column, the blanks
+    left out once, and each cell is one XlsxWriter call.  Returns the longest shown length,
+    or None when the column is mixed (or holds text that needs a look cell by cell)."""
     types = set(map(type, values))
-    types.discard(type(None))
-    fmt = _formats(styles).get(kind)
-    rows = range(r0, r0 + len(values))
+    rows: Sequence[int] = range(r0, r0 + len(values))
+    if _NONE in types:
+        types.discard(_NONE)
+        kept = [(r, v) for r, v in zip(rows, values) if v is not None]
+        rows = [r for r, _ in kept]
+        values = [v for _, v in kept]
+    if not values:
+        return 0
     if types <= _NUMBERS:
-        wn = ws.write_number
-        biggest = 0.0
+        wn, fmt = ws.write_number, _formats(styles).get(kind)
         for r, v in zip(rows, values):
-            if v is not None:
-                wn(r, c, v, fmt)
-        numbers = [abs(v) for v in values if v is not None]
-        biggest = max(numbers, default=0)
-        return max(shown_length(biggest, kind), shown_length(-biggest, kind)) if numbers else 0
+            wn(r, c, v, fmt)
+        biggest = max(max(values), -min(values))
+        return max(shown_length(biggest, kind), shown_length(-biggest, kind))
     if types == {str}:
-        if any(v is not None and ("\n" in v or formula_like(v)) for v in values):
+        distinct = set(values)
+        if any("\n" in v or formula_like(v) for v in distinct):
             return None
-        ws_ = ws.write_string
+        ws_, fmt = ws.write_string, _formats(styles).get(kind)
         for r, v in zip(rows, values):
-            if v is not None:
-                ws_(r, c, v, fmt)
-        return max((len(v) for v in values if v is not None), default=0)
-    if types == {date} and all(v is None or v >= _FIRST_SERIAL_DATE for v in values):
+            ws_(r, c, v, fmt)
+        return max(map(len, distinct))
+    if types == {date}:
+        distinct = set(values)
+        if min(distinct) < _FIRST_SERIAL_DATE:
+            return None
+        serial = {d: d.toordinal() - _EPOCH_1900 for d in distinct}
         wn, dfmt = ws.write_number, styles.date
         for r, v in zip(rows, values):
-            if v is not None:
-                wn(r, c, v.toordinal() - _EPOCH_1900, dfmt)
+            wn(r, c, serial[v], dfmt)
         return DATE_LENGTH
     return None
-
-
-_FIRST_SERIAL_DATE = date(1900, 3, 1)
 
 
 def _write_column(ws, r0: int, c: int, values: Sequence, kind, styles: Styles) -> int:

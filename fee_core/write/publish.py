@@ -59,7 +59,6 @@ from .addin_sheets import (
     add_summary_sheet,
     add_xlwings_conf,
     figures_of,
-    row_figures,
     spill_tables,
 )
 from .files import OutputSet, sha256_file
@@ -210,6 +209,8 @@ def _cells(arr) -> list:
     """A result column as cell values: Decimal -> float, numpy -> Python."""
     if isinstance(arr, np.ndarray) and arr.dtype != object:
         return arr.tolist()
+    if set(map(type, arr)) == {Decimal}:                 # a money column: one conversion
+        return list(map(float, arr))
     return [float(v) if isinstance(v, Decimal) else v for v in arr]
 
 
@@ -326,7 +327,7 @@ def write_tieout(ws, st: Styles, res: Result, written: Written, header: str,
         title, fig = summary
         q = quote_sheet(title)
         first, last = SUMMARY_FIRST_ROW, SUMMARY_FIRST_ROW + len(fig.rows) - 1
-        rows = row_figures(fig.rows, fig.summary)
+        rows = fig.stored
         for label, col, diffs in (
                 ("Summary: largest |plan fee difference| (native vs engine, per fund-month)",
                  SUMMARY_DIFFERENCE_COLUMNS["plan_fee"], [x.fee_diff for x in rows]),
@@ -473,7 +474,8 @@ def _write_workbook(target: str | IO[bytes], raw: RawBook, res: Result, source: 
         say("writing the Summary and the Tie-out")
         fig = _summary_figures(res, tables.get("NAV"))
         if fig is not None:
-            add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=False, ws=summary)
+            add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=False, ws=summary,
+                              stored=fig.stored)
         else:
             summary.write_string(0, 0, "Summary: per fund and month (a workbook computed by "
                                        "month only).", st.title)
@@ -486,7 +488,8 @@ def _write_workbook(target: str | IO[bytes], raw: RawBook, res: Result, source: 
         write_raw_tables(wb, st, raw, header, tables, _print_table, raw.date1904)
         say("writing the add-in sheets")
         fig = figures_of(month, tables.get("NAV"))
-        page_setup(add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=True),
+        page_setup(add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=True,
+                                     stored=fig.stored),
                    header, True)
         spilled = spill_tables(by_res)
         spilled["Checks"] = fig.tables["Checks"]
@@ -498,7 +501,7 @@ def _write_workbook(target: str | IO[bytes], raw: RawBook, res: Result, source: 
             write_computed_table(add(f"{key} (computed)"), st, key, res, header, written)
         title = f"{SUMMARY_SHEET} (computed)"
         page_setup(add_summary_sheet(wb, st, fig.rows, figures=fig.summary, live=False,
-                                     title=title), header, True)
+                                     title=title, stored=fig.stored), header, True)
         write_tieout(add(TIEOUT_SHEET), st, res, written, header, (title, fig))
         page_setup(add_xlwings_conf(wb, st), header, True)
     cover.activate()
