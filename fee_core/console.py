@@ -82,6 +82,22 @@ def group_warnings(rows: list[Finding]) -> list[tuple[Finding, int]]:
     return out
 
 
+def book_command(sub, name: str, summary: str, description: str,
+                 book_help: str = "the input workbook (never changed)") -> argparse.ArgumentParser:
+    """A command's sub-parser whose first argument is the input workbook."""
+    p = sub.add_parser(name, help=summary, description=description)
+    p.add_argument("book", metavar="BOOK.xlsx", help=book_help)
+    return p
+
+
+def data_errors(findings: Iterable[Finding], written: str) -> int:
+    """The end of a command stopped by errors in the data: the findings, then what was written
+    (``written``: e.g. 'nothing written'), and exit status 1."""
+    print_findings(findings)
+    print(f"errors in the data: {written}")
+    return EXIT_DATA
+
+
 def require_input(path: str) -> Path:
     """The input workbook's path; a missing file or a folder is bad usage."""
     p = Path(path)

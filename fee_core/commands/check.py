@@ -1,7 +1,7 @@
 """``fee12b1 check BOOK.xlsx``: print the findings of a workbook; exit 1 on any error."""
 from __future__ import annotations
 
-from ..console import EXIT_DATA, EXIT_OK, print_findings, require_input
+from ..console import EXIT_DATA, EXIT_OK, book_command, print_findings, require_input
 from ..engine import load, run
 from ..findings import has_errors
 
@@ -16,10 +16,10 @@ def cmd_check(args) -> int:
 
 
 def register(sub) -> None:
-    c = sub.add_parser("check", help="print the findings of a workbook; exit 1 on any error",
-                       description="Read a workbook, check every table and the computation of "
-                                   "its Settings period, and print the findings (errors first).")
-    c.add_argument("book", metavar="BOOK.xlsx", help="the input workbook")
+    c = book_command(
+        sub, "check", "print the findings of a workbook; exit 1 on any error",
+        "Read a workbook, check every table and the computation of its Settings period, and print"
+        " the findings (errors first).")
     c.add_argument("--format", choices=("text", "csv", "json"), default="text",
                    help="text (default: one line per error, and one line per kind of warning "
                         "with its count), csv (checks.csv columns) or json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from ..console import EXIT_DATA, EXIT_OK, iso_date, print_findings, require_input
+from ..console import EXIT_OK, book_command, data_errors, iso_date, print_findings, require_input
 from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, OUTPUT_PERIODS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from ..engine import Result, load, load_raw, run
 from ..errors import UsageError
@@ -93,24 +93,22 @@ def cmd_compute(args) -> int:
             names = [n for n in csv_set.names if n != RUN_RECORD and n in csv_set.written]
             csv_set.write(RUN_RECORD, compute_record(res, path, names, csv_set))
             written.append(csv_set.folder / RUN_RECORD)
-    print_findings(res.findings)
     if not res.ok:
-        print("errors in the data: " + (f"only {written[0]} written" if written
-                                         else "nothing written"))
-        return EXIT_DATA
+        return data_errors(res.findings, f"only {written[0]} written" if written
+                           else "nothing written")
+    print_findings(res.findings)
     took = f" in {prog.seconds():.1f} s" if prog is not None else ""
     print(f"wrote {', '.join(map(str, written))}{took}")
     return EXIT_OK
 
 
 def register(sub) -> None:
-    m = sub.add_parser("compute", help="compute accruals, payouts and payments into CSV files "
-                                       "and/or the computed workbook",
-                       description="Compute the accruals per fund, the payouts per provider and "
-                                   "fund, and the payments per provider (SPEC §8 CSV formats) "
-                                   "into a folder, and/or the computed workbook (--xlsx); with "
-                                   "errors in the data only checks.csv is written (exit 1).")
-    m.add_argument("book", metavar="BOOK.xlsx", help="the input workbook")
+    m = book_command(
+        sub, "compute", "compute accruals, payouts and payments into CSV files and/or the computed "
+                    "workbook",
+        "Compute the accruals per fund, the payouts per provider and fund, and the payments per "
+        "provider (SPEC §8 CSV formats) into a folder, and/or the computed workbook (--xlsx); "
+        "with errors in the data only checks.csv is written (exit 1).")
     m.add_argument("--start", type=iso_date, metavar="YYYY-MM-DD",
                    help="first day to compute (default: the Settings Period Start)")
     m.add_argument("--end", type=iso_date, metavar="YYYY-MM-DD",

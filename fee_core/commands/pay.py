@@ -8,14 +8,14 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_input
+from ..console import EXIT_OK, Progress, book_command, data_errors, print_findings, require_input
 from ..contract import CHECK_COLUMNS, JOURNAL_COLUMNS, REMITTANCE_COLUMNS
 from ..engine import Result, load
 from ..findings import Finding, has_errors
 from ..payrun import PayRun, make_payrun, period_argument
 from ..write.csv import csv_text
-from ..write.files import OutputSet, cannot_write
-from ..write.runrecord import RUN_RECORD, file_entry, run_record, sha256_file
+from ..write.files import OutputSet, cannot_write, sha256_file
+from ..write.runrecord import RUN_RECORD, file_entry, run_record
 from ..write.statements import statements_for
 
 OUTPUTS = ("remittance.csv", "journal.csv", "statements", RUN_RECORD, "checks.csv")
@@ -122,23 +122,17 @@ def cmd_pay(args) -> int:
 def _stopped(out: OutputSet, findings: list[Finding]) -> int:
     with out:
         write_checks(findings, out)
-    print_findings(findings)
-    print(f"errors in the data: no payment run; only {out.folder / 'checks.csv'} written")
-    return EXIT_DATA
+    return data_errors(findings, f"no payment run; only {out.folder / 'checks.csv'} written")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("pay", help="the payment run of one period: remittance, statements, "
-                                   "journal, run record",
-                       description="Run the payments of one payment period for distributor "
-                                   "finance: remittance.csv (the payment file: what each "
-                                   "provider is paid or carries), statements/<provider_id>.xlsx "
-                                   "(one remittance statement per provider), journal.csv (the "
-                                   "funds' daily accrual entries and the distributor's entries, "
-                                   "balanced) and run.json (the input's SHA-256, settings, "
-                                   "totals and the files written).  With errors in the data "
-                                   "only checks.csv is written (exit 1).")
-    p.add_argument("book", metavar="BOOK.xlsx", help="the input workbook (never changed)")
+    p = book_command(
+        sub, "pay", "the payment run of one period: remittance, statements, journal, run record",
+        "Run the payments of one payment period for distributor finance: remittance.csv (the "
+        "payment file: what each provider is paid or carries), statements/<provider_id>.xlsx (one"
+        " remittance statement per provider), journal.csv (the funds' daily accrual entries and "
+        "the distributor's entries, balanced) and run.json (the input's SHA-256, settings, totals"
+        " and the files written).  With errors in the data only checks.csv is written (exit 1).")
     p.add_argument("--period", required=True, metavar="P",
                    help="the payment period: a month YYYY-MM (e.g. 2001-07) when the Payment "
                         "Frequency is Monthly, a quarter YYYYQn (e.g. 2001Q3) when Quarterly")

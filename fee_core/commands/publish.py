@@ -4,13 +4,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..console import EXIT_DATA, EXIT_OK, Progress, print_findings, require_input
+from ..console import EXIT_OK, Progress, book_command, data_errors, print_findings, require_input
 from ..errors import UsageError
 from ..write.files import sha256_file
 from ..write.publish import PUBLISH_STEPS, publish
 from ..write.runrecord import read_run_record
 
-# An input this large takes over about two seconds to publish (or to write as a computed
 # workbook): its steps are shown on stderr when that is a terminal (SPEC §8).
 BIG_INPUT = 1_000_000
 
@@ -33,21 +32,19 @@ def cmd_publish(args) -> int:
     payrun = read_run_record(args.payrun, sha256_file(book)) if args.payrun else None
     step, prog = progress_for(book, PUBLISH_STEPS)
     ok, findings = publish(book, out, force=args.force, progress=step, payrun=payrun)
-    print_findings(findings)
     if not ok:
-        print(f"errors in the data: {out} not written")
-        return EXIT_DATA
+        return data_errors(findings, f"{out} not written")
+    print_findings(findings)
     print(f"wrote {out} in {prog.seconds():.1f} s")
     return EXIT_OK
 
 
 def register(sub) -> None:
-    p = sub.add_parser("publish", help="write a values-only copy of a workbook for email",
-                       description="Check and compute a workbook and write a new plain .xlsx "
-                                   "holding values (every native tie-out formula with its "
-                                   "stored result), no macros and no add-in functions, "
-                                   "print-ready, for readers without Python.")
-    p.add_argument("book", metavar="BOOK.xlsx", help="the input workbook (never changed)")
+    p = book_command(
+        sub, "publish", "write a values-only copy of a workbook for email",
+        "Check and compute a workbook and write a new plain .xlsx holding values (every native "
+        "tie-out formula with its stored result), no macros and no add-in functions, print-ready,"
+        " for readers without Python.")
     p.add_argument("out", metavar="OUT.xlsx", help="the published copy to write")
     p.add_argument("--payrun", metavar="DIR",
                    help="a payment run of this workbook (the folder `fee12b1 pay` wrote): its "

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..board import make_report, parse_quarter
-from ..console import EXIT_DATA, EXIT_OK, print_findings, require_input
+from ..console import EXIT_OK, book_command, data_errors, require_input
 from ..engine import load
 from ..errors import UsageError
 from ..write.files import OutputSet
@@ -24,14 +24,9 @@ def cmd_report(args) -> int:
         raise UsageError(f"{out} is a folder; give the report's file name")
     OutputSet(out.parent, [out.name], inputs=[src], force=args.force).check()
     book, findings = load(src)
-    if book is None:
-        print_findings(findings)
-        return EXIT_DATA
-    rep, findings = make_report(book, findings, year, q)
+    rep, findings = make_report(book, findings, year, q) if book is not None else (None, findings)
     if rep is None:
-        print_findings(findings)
-        print(f"errors in the data: no report written for {year}Q{q}")
-        return EXIT_DATA
+        return data_errors(findings, f"no report written for {year}Q{q}")
     write_report(rep, out, force=args.force)
     print(f"wrote {out}: board report for {rep.label} ({len(rep.funds)} funds, "
           f"plan fee {rep.total.plan_fee:,.2f}; {len(rep.attention)} matter(s) for the board on "
@@ -41,13 +36,12 @@ def cmd_report(args) -> int:
 
 
 def register(sub) -> None:
-    r = sub.add_parser("report", help="the quarterly board report (plan FOURTH) as .xlsx",
-                       description="Write the board report of one calendar quarter: per fund "
-                                   "ADNA, plan fee, service fees by provider kind (A)-(D), "
-                                   "asset-based sales charge, the distributor's expenses by "
-                                   "FIFTH purpose, a chart, the plan's status in plain sentences "
-                                   "and an appendix of the check warnings.")
-    r.add_argument("book", metavar="BOOK.xlsx", help="the input workbook")
+    r = book_command(
+        sub, "report", "the quarterly board report (plan FOURTH) as .xlsx",
+        "Write the board report of one calendar quarter: per fund ADNA, plan fee, service fees by"
+        " provider kind (A)-(D), asset-based sales charge, the distributor's expenses by FIFTH "
+        "purpose, a chart, the plan's status in plain sentences and an appendix of the check "
+        "warnings.")
     r.add_argument("--quarter", required=True, metavar="YYYYQn", help="the quarter, e.g. 2001Q3")
     r.add_argument("out", metavar="OUT.xlsx", help="the report workbook to write")
     r.add_argument("--force", action="store_true", help="replace OUT if it exists")

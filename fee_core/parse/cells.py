@@ -96,6 +96,26 @@ def serial_to_date(serial: float, date1904: bool) -> date:
     return base + timedelta(days=int(serial))
 
 
+def _refused(v, code: str, what: str, advice: str, text_advice: str) -> CellProblem:
+    """Why the value ``v`` is not ``what`` ('a date', 'a number'): the one wording of a refused
+    cell for every kind -- an Excel error, a logical value, NaN or infinity (which Excel cannot
+    store), text (number-like text said so), a date where a number belongs, anything else."""
+    if isinstance(v, CellError):
+        return _error_problem(v)
+    if isinstance(v, bool):
+        return CellProblem(code, f"the cell holds the logical value {quote(v)}, not {what}; {advice}")
+    if isinstance(v, float) and not math.isfinite(v):
+        shown = "NaN (not a number)" if math.isnan(v) else quote(v)
+        return CellProblem(code, f"the cell holds {shown}, which is not {what} and which Excel "
+                                 f"cannot store: the file was not saved by Excel; {advice}")
+    if isinstance(v, str):
+        return _text_problem(v, code, what, text_advice)
+    if isinstance(v, date):
+        return CellProblem(code, f"the cell holds the date {quote(v)}, not {what}; {advice} (and "
+                                 f"format the cell as a number)")
+    return CellProblem(code, f"the cell holds {quote(v)}, not {what}; {advice}")
+
+
 def to_date(v, date1904: bool) -> date | None:
     """A date cell -> date (None if empty).  Text, TRUE/FALSE, NaN and numbers that are not a
     whole Excel serial are refused: dates must be real dates."""
@@ -110,21 +130,10 @@ def to_date(v, date1904: bool) -> date | None:
                               f"({EPOCH_1904 if date1904 else FIRST_DATE}): the cell's number is "
                               f"0, negative or not a number; enter a real date")
         return d
-    if isinstance(v, CellError):
-        raise _error_problem(v)
-    if isinstance(v, bool):
-        raise CellProblem("cell.not_a_date", f"the cell holds the logical value {quote(v)}, not a "
-                                             f"date; enter a real date")
-    if isinstance(v, (int, float)):
-        if isinstance(v, float) and math.isnan(v):
-            raise CellProblem("cell.not_a_date", "the cell holds NaN (not a number), which is not "
-                                                 "a date and which Excel cannot store: the file "
-                                                 "was not saved by Excel; enter a real date")
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v):
         return serial_to_date(float(v), date1904)
-    if isinstance(v, str):
-        raise _text_problem(v, "cell.not_a_date", "a date",
-                            "enter a real Excel date (a number formatted as a date), not text")
-    raise CellProblem("cell.not_a_date", f"the cell holds {quote(v)}, not a date; enter a real date")
+    raise _refused(v, "cell.not_a_date", "a date", "enter a real date",
+                   "enter a real Excel date (a number formatted as a date), not text")
 
 
 def to_number(v) -> float | None:
@@ -132,28 +141,10 @@ def to_number(v) -> float | None:
     infinity and dates are refused."""
     if v is None or _is_blank_text(v):
         return None
-    if isinstance(v, bool):
-        raise CellProblem("cell.not_a_number", f"the cell holds the logical value {quote(v)}, not "
-                                               f"a number; enter the number")
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise CellProblem("cell.not_a_number",
-                              f"the cell holds {quote(v)}, which is not a finite number and which "
-                              f"Excel cannot store: the file was not saved by Excel; enter the "
-                              f"number")
-        return v
-    if isinstance(v, int):
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
         return float(v)
-    if isinstance(v, CellError):
-        raise _error_problem(v)
-    if isinstance(v, (date, datetime)):
-        raise CellProblem("cell.not_a_number", f"the cell holds the date {quote(v)}, not a "
-                                               f"number; enter the number (and format the cell "
-                                               f"as a number)")
-    if isinstance(v, str):
-        raise _text_problem(v, "cell.not_a_number", "a number",
-                            "enter a number (rates as fractions formatted as percent, e.g. 0.45%)")
-    raise CellProblem("cell.not_a_number", f"the cell holds {quote(v)}, not a number")
+    raise _refused(v, "cell.not_a_number", "a number", "enter the number",
+                   "enter a number (rates as fractions formatted as percent, e.g. 0.45%)")
 
 
 def to_decimal(v) -> Decimal | None:

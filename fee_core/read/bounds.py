@@ -244,50 +244,55 @@ def _text(ref: bytes) -> str:
     return repr(ref.decode("utf-8", "replace")[:40])
 
 
+def _address(attrs: bytes, cell: bool) -> tuple[int, int] | None:
+    """The (row, col) of a ``row`` or ``c`` element's ``r`` attribute, None when it has none;
+    ValueError (naming the address) when it is past the sheet's limits or not an address."""
+    rm = _ATTR_R.search(attrs)
+    if not rm:
+        return None
+    pos = _position(rm.group(1), cell=cell)
+    if pos is None:
+        raise ValueError(f"a cell at {_text(rm.group(1))}" if cell
+                         else f"a row numbered {_text(rm.group(1))}")
+    return pos
+
+
 def exact_scan(xml) -> Extent:
     """The extent of a sheet's valued cells, following its ``row``/``c`` elements as calamine
     does (a cell without ``r`` is the next column of its row; a row without ``r`` the next
     row).  Slower than the fast path; used only when that cannot vouch for a sheet."""
     ext = Extent()
     row, col = 0, 0                               # calamine's 0-based counters
-    for m in _TAG.finditer(xml):
-        end, name, attrs = m.group(1), m.group(2), m.group(3)
-        if name == b"row":
-            if end:
-                row, col = row + 1, 0
-                continue
-            rm = _ATTR_R.search(attrs)
-            if rm:
-                pos = _position(rm.group(1), cell=False)
-                if pos is None:
-                    ext.bad = f"a row numbered {_text(rm.group(1))}"
+    try:
+        for m in _TAG.finditer(xml):
+            end, name, attrs = m.group(1), m.group(2), m.group(3)
+            if name == b"row":
+                if end:
+                    row, col = row + 1, 0
+                    continue
+                pos = _address(attrs, cell=False)
+                if pos is not None:
+                    row = pos[0] - 1
+                if attrs.endswith(b"/"):
+                    row, col = row + 1, 0
+            elif name == b"c":
+                if end:
+                    continue
+                pos = _address(attrs, cell=True)
+                r, c = (pos[0] - 1, pos[1] - 1) if pos is not None else (row, col)
+                col = c + 1
+                if c + 1 > MAX_COL or r + 1 > MAX_ROW:     # counted past the limits
+                    ext.bad = (f"a cell at {column_letter(c + 1)}{r + 1} (where the cells written "
+                               f"without an address before it put it)")
                     return ext
-                row = pos[0] - 1
-            if attrs.endswith(b"/"):
-                row, col = row + 1, 0
-        elif name == b"c":
-            if end:
-                continue
-            rm = _ATTR_R.search(attrs)
-            if rm:
-                pos = _position(rm.group(1), cell=True)
-                if pos is None:
-                    ext.bad = f"a cell at {_text(rm.group(1))}"
-                    return ext
-                r, c = pos[0] - 1, pos[1] - 1
-            else:
-                r, c = row, col
-            col = c + 1
-            if c + 1 > MAX_COL or r + 1 > MAX_ROW:     # counted past the limits
-                ext.bad = (f"a cell at {column_letter(c + 1)}{r + 1} (where the cells written "
-                           f"without an address before it put it)")
-                return ext
-            if not attrs.endswith(b"/"):           # a cell with content: it may hold a value
-                ext.count += 1
-                ext.max_row = max(ext.max_row, r + 1)
-                ext.max_col = max(ext.max_col, c + 1)
-        elif not end and not attrs.endswith(b"/") and _NEG_TEXT.match(xml, m.end()):
-            ext.negative_big = True
+                if not attrs.endswith(b"/"):           # a cell with content: it may hold a value
+                    ext.count += 1
+                    ext.max_row = max(ext.max_row, r + 1)
+                    ext.max_col = max(ext.max_col, c + 1)
+            elif not end and not attrs.endswith(b"/") and _NEG_TEXT.match(xml, m.end()):
+                ext.negative_big = True
+    except ValueError as bad:
+        ext.bad = str(bad)
     return ext
 
 

@@ -250,56 +250,36 @@ def _data_offset(fh, info: zipfile.ZipInfo) -> int:
 def _inflate(fh, info: zipfile.ZipInfo, head: int | None, check: bool) -> Iterator[bytes]:
     """Inflate one member from the raw file in pieces, never producing more than its declared
     size; the whole member must end exactly there (with the CRC its header declares, when
-    ``check``)."""
+    ``check``).  ``head``: only its first bytes (no end or CRC check)."""
     if info.flag_bits & 0x1:
         raise ZipLie("is encrypted inside the zip")
     declared = info.file_size
     cap = declared if head is None else min(head, declared)
+    check = check and head is None
     start = _data_offset(fh, info)
+    d = None
     if info.compress_type == zipfile.ZIP_STORED:
-        yield from _stored(fh, info, start, cap, check=check and head is None)
-        return
-    if info.compress_type != zipfile.ZIP_DEFLATED:
+        if info.compress_size < declared:
+            raise ZipLie("is shorter than its zip header says")
+        pieces = _stored_bytes(fh, start, cap, CHUNK)
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        d = zlib.decompressobj(-15)
+        # a head read feeds small pieces and asks for no more than it wants: the prolog of a
+        # 100 MB sheet costs microseconds, not the whole inflation
+        pieces = _decompressed(_stored_bytes(fh, start, info.compress_size,
+                                             _IN_CHUNK if head is None else _HEAD_IN), d)
+    else:
         raise ZipLie(f"uses an unsupported compression method ({info.compress_type})")
-    d = zlib.decompressobj(-15)
-    remaining = info.compress_size
-    produced = 0
-    crc = 0
-    # a head read feeds small pieces and asks for no more than it wants: the prolog of a
-    # 100 MB sheet costs microseconds, not the whole inflation
-    in_chunk = _IN_CHUNK if head is None else _HEAD_IN
-    pos = start
+    produced = crc = 0
     try:
-        while remaining > 0 and not d.eof:
-            fh.seek(pos)
-            data = fh.read(min(in_chunk, remaining))
-            if not data:
-                raise ZipLie("is truncated")
-            pos += len(data)
-            remaining -= len(data)
-            buf = data
-            while buf and not d.eof:
-                out = d.decompress(buf, CHUNK)
-                produced += len(out)
-                if produced > declared:
-                    raise ZipLie(f"unpacks to more than the {declared:,} bytes its zip header "
-                                 "declares", too_big=True)
-                if head is not None and produced >= cap:
-                    yield out[:len(out) - (produced - cap)]
-                    return
-                if out:
-                    if check:
-                        crc = zlib.crc32(out, crc)
-                    yield out
-                buf = d.unconsumed_tail
-                if not out and buf:
-                    break                   # no progress possible without more input
-        if not d.eof:
-            out = d.flush()
+        for out in pieces:
             produced += len(out)
             if produced > declared:
                 raise ZipLie(f"unpacks to more than the {declared:,} bytes its zip header "
                              "declares", too_big=True)
+            if head is not None and produced >= cap:
+                yield out[:len(out) - (produced - cap)]
+                return
             if out:
                 if check:
                     crc = zlib.crc32(out, crc)
@@ -308,26 +288,36 @@ def _inflate(fh, info: zipfile.ZipInfo, head: int | None, check: bool) -> Iterat
         raise ZipLie(f"cannot be decompressed ({exc})") from None
     if head is not None:
         return
-    if not d.eof or produced != declared:
+    if (d is not None and not d.eof) or produced != declared:
         raise ZipLie(f"unpacks to {produced:,} bytes, not the {declared:,} its zip header "
                      "declares")
     if check and crc != info.CRC:
         raise ZipLie("fails its checksum (CRC)")
 
 
-def _stored(fh, info: zipfile.ZipInfo, start: int, cap: int, check: bool) -> Iterator[bytes]:
-    if info.compress_size < info.file_size:
-        raise ZipLie("is shorter than its zip header says")
-    pos, left, crc = start, cap, 0
-    while left > 0:
+def _stored_bytes(fh, pos: int, size: int, chunk: int) -> Iterator[bytes]:
+    """``size`` bytes of the file from ``pos``, as stored, in pieces of at most ``chunk``."""
+    while size > 0:
         fh.seek(pos)
-        data = fh.read(min(CHUNK, left))
+        data = fh.read(min(chunk, size))
         if not data:
             raise ZipLie("is truncated")
         pos += len(data)
-        left -= len(data)
-        if check:
-            crc = zlib.crc32(data, crc)
+        size -= len(data)
         yield data
-    if check and crc != info.CRC:
-        raise ZipLie("fails its checksum (CRC)")
+
+
+def _decompressed(pieces: Iterator[bytes], d) -> Iterator[bytes]:
+    """The raw deflate stream ``pieces`` inflated by ``d``, at most CHUNK bytes at a time, up
+    to the end of the stream (then nothing more is read)."""
+    for data in pieces:
+        buf = data
+        while buf and not d.eof:
+            out = d.decompress(buf, CHUNK)
+            yield out
+            buf = d.unconsumed_tail
+            if not out and buf:
+                break                       # no progress possible without more input
+        if d.eof:
+            return
+    yield d.flush()

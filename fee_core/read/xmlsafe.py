@@ -54,24 +54,21 @@ def has_dtd(head: bytes) -> bool:
         return True
     i, n = 0, len(text)
     while i < n:
-        ch = text[i]
-        if ch in " \t\r\n\ufeff":
+        if text[i] in " \t\r\n\ufeff":
             i += 1
             continue
-        if text.startswith("<?", i):
-            j = text.find("?>", i)
-            if j < 0:
-                return len(head) >= PROLOG_BYTES
-            i = j + 2
-            continue
-        if text.startswith("<!--", i):
-            j = text.find("-->", i)
-            if j < 0:
-                return len(head) >= PROLOG_BYTES
-            i = j + 3
-            continue
-        return text.startswith("<!", i)      # any other declaration before the root
+        closer = next((c for o, c in _SKIPPED if text.startswith(o, i)), None)
+        if closer is None:
+            return text.startswith("<!", i)      # any other declaration before the root
+        j = text.find(closer, i)
+        if j < 0:                                # the prolog runs past what was looked at
+            return len(head) >= PROLOG_BYTES
+        i = j + len(closer)
     return False
+
+
+# what may come before the root element besides white space: processing instructions, comments
+_SKIPPED = (("<?", "?>"), ("<!--", "-->"))
 
 
 def is_utf8(head: bytes) -> bool:
