@@ -98,6 +98,17 @@ def data_errors(findings: Iterable[Finding], written: str) -> int:
     return EXIT_DATA
 
 
+def xlsx_output(path: str, what: str) -> Path:
+    """The path of a workbook a command writes (``what``: 'the report'); not an ``.xlsx`` file
+    name, or a folder, is bad usage."""
+    p = Path(path)
+    if p.suffix.lower() != ".xlsx":
+        raise UsageError(f"{escape_controls(path)}: {what} is an .xlsx file")
+    if p.is_dir():
+        raise UsageError(f"{escape_controls(path)} is a folder; give {what}'s file name")
+    return p
+
+
 def require_input(path: str) -> Path:
     """The input workbook's path; a missing file or a folder is bad usage."""
     p = Path(path)

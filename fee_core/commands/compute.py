@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from ..console import EXIT_OK, book_command, data_errors, iso_date, print_findings, require_input
+from ..console import EXIT_OK, book_command, data_errors, iso_date, print_findings, require_input, xlsx_output
 from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, OUTPUT_PERIODS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from ..engine import Result, load, load_raw, run
 from ..errors import UsageError
@@ -33,12 +33,7 @@ def write_csvs(res: Result, out: OutputSet) -> None:
 def _output_sets(args, path: Path) -> tuple[OutputSet | None, OutputSet | None]:
     """The CSV folder's set and the computed workbook's set (one set when both are in one
     folder), checked before anything is read."""
-    xlsx = Path(args.xlsx) if args.xlsx else None
-    if xlsx is not None:
-        if xlsx.suffix.lower() != ".xlsx":
-            raise UsageError(f"{xlsx}: the computed workbook is an .xlsx file")
-        if xlsx.is_dir():
-            raise UsageError(f"{xlsx} is a folder; give the computed workbook's file name")
+    xlsx = xlsx_output(args.xlsx, "the computed workbook") if args.xlsx else None
     csv_names = list(CSV_FILES) + [RUN_RECORD]
     if args.csv and xlsx is not None and Path(args.csv).resolve() == xlsx.parent.resolve():
         csv_set = OutputSet(Path(args.csv), csv_names + [xlsx.name], inputs=[path], force=args.force)

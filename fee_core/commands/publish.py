@@ -4,8 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..console import EXIT_OK, Progress, book_command, data_errors, print_findings, require_input
-from ..errors import UsageError
+from ..console import EXIT_OK, Progress, book_command, data_errors, print_findings, require_input, xlsx_output
 from ..write.files import sha256_file
 from ..write.publish import PUBLISH_STEPS, publish
 from ..write.runrecord import read_run_record
@@ -24,11 +23,7 @@ def progress_for(book: Path, steps: int) -> tuple[Callable[[str], None] | None, 
 
 def cmd_publish(args) -> int:
     book = require_input(args.book)
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"{out}: the published copy is a plain .xlsx file")
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the output file")
+    out = xlsx_output(args.out, "the published copy")
     payrun = read_run_record(args.payrun, sha256_file(book)) if args.payrun else None
     step, prog = progress_for(book, PUBLISH_STEPS)
     ok, findings = publish(book, out, force=args.force, progress=step, payrun=payrun)

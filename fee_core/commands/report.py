@@ -1,10 +1,8 @@
 """``fee12b1 report BOOK.xlsx --quarter 2001Q1 OUT.xlsx``: the quarterly board report (FOURTH)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..board import make_report, parse_quarter
-from ..console import EXIT_OK, book_command, data_errors, require_input
+from ..console import EXIT_OK, book_command, data_errors, require_input, xlsx_output
 from ..engine import load
 from ..errors import UsageError
 from ..write.files import OutputSet
@@ -17,11 +15,7 @@ def cmd_report(args) -> int:
     except ValueError as e:
         raise UsageError(f"--quarter: {e}") from None
     src = require_input(args.book)
-    out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        raise UsageError(f"{out}: the report must be an .xlsx file")
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give the report's file name")
+    out = xlsx_output(args.out, "the report")
     OutputSet(out.parent, [out.name], inputs=[src], force=args.force).check()
     book, findings = load(src)
     rep, findings = make_report(book, findings, year, q) if book is not None else (None, findings)
