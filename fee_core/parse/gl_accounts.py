@@ -13,7 +13,7 @@ from ..findings import Location, error, warning
 from ..read.raw import RawBook
 from .names import did_you_mean
 from .sink import Sink
-from .table import Table
+from .table import Table, open_table
 
 # the pairs of one journal entry: (debit role, credit role)
 PAIRS = (("fund_expense", "fund_payable"), ("service_expense", "service_payable"),
@@ -43,12 +43,8 @@ def parse_gl_accounts(raw: RawBook, date1904: bool, sink: Sink) -> dict[str, str
                                     f"table named '{spec.name}': rename it, or the default "
                                     f"account names are used."))
         return accounts
-    missing = [h for h in spec.headers if h not in t.headers]
-    for h in missing:
-        sink.add(error("table.missing_column", Location(t.sheet, spec.name, column=h),
-                              f"Table {spec.name} has no column '{h}'. Add the column with that "
-                              f"exact header (columns: {', '.join(spec.headers)})."))
-    if missing:
+    t, _ = open_table(raw, spec.name, sink, spec)   # its columns; data just beside it
+    if t is None:
         return accounts
     by_name = {_key(v): k for k, v in GL_ENTRIES.items()}
     seen: dict[str, Location] = {}

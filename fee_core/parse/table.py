@@ -30,12 +30,14 @@ def _rows_text(rows) -> str:
     return shown + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
 
 
-def open_table(raw: RawBook, name: str, sink: Sink) -> tuple[RawTable | None, str]:
+def open_table(raw: RawBook, name: str, sink: Sink,
+               spec: TableSpec | None = None) -> tuple[RawTable | None, str]:
     """The raw table ``name`` and its state: ``ok``; ``absent`` (an optional table that is not
     there: treated as empty, with a warning); ``unusable`` (a required table missing, a plain
     range where the table should be, or a contract column missing: an error, and whatever
-    depends on the table is skipped)."""
-    spec = TABLES[name]
+    depends on the table is skipped).  ``spec``: a table outside the contract's ``TABLES``
+    (the optional GL Accounts)."""
+    spec = spec or TABLES[name]
     t = raw.tables.get(name)
     if t is None:
         return None, _missing(raw, spec, sink)
