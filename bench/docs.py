@@ -161,3 +161,32 @@ def write_docs(res: dict, main_rows: list, main_headers, growth_rows: list, grow
     ]
     md_path.parent.mkdir(parents=True, exist_ok=True)
     md_path.write_text("\n".join(lines))
+
+
+def calc_section(path: Path) -> list[str]:
+    """The LibreOffice Calc measure (``python -m bench.calc``, run apart: it needs its own
+    LibreOffice user and profile), from its results file, if there is one."""
+    if not path.exists():
+        return []
+    import json
+    r = json.loads(path.read_text())
+    a, n = r["addin"], r["native"]
+    return [
+        "## The template in LibreOffice Calc with the extension (`python -m bench.calc`)",
+        "",
+        f"The template filled with 10 years of NAV (19 funds), its {r['fee_formulas']} `FEE_` "
+        f"calls computed by the fee12b1 Calc extension, against the same accruals as native "
+        f"formulas ({r['native_fund_months']:,} fund-months, `bench/lo.py`); {r['libreoffice']}, "
+        f"headless, medians of {r['reps']} hard recalculations (from `{path.name}`):",
+        "",
+        md_table(("workbook", "open", "hard recalculation", "after a NAV edit"), [
+            ("template with the extension", ms(a["open"]), ms(a["recalc"]), ms(a["recalc_after_edit"])),
+            ("native formulas", ms(n["open"]), ms(n["recalc"]), ms(n["recalc_after_edit"])),
+        ]),
+        "",
+        f"Ratio of recalculation times: {r['ratio_recalc']:.2f} (the extension's template takes about "
+        f"half the native baseline's time); every figure equal to the engine's "
+        f"({a['check']['accruals_rows']:,} rows, {a['check']['summary_lookups']} lookups, "
+        f"{a['check']['mismatches']} mismatches).",
+        "",
+    ]

@@ -97,7 +97,8 @@ def write_docs(res: dict) -> None:
     main_rows = table_rows(res)
     png = docs.chart(res, ROOT / "docs" / "performance.png")
     docs.write_docs(res, main_rows, MAIN_HEADERS, growth.rows(res), growth.HEADERS,
-                    ROOT / "docs" / "performance.md", png, [])
+                    ROOT / "docs" / "performance.md", png,
+                    docs.calc_section(ROOT / "bench" / "results-calc.json"))
 
 
 def main(argv=None) -> int:
