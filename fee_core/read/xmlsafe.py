@@ -2,7 +2,9 @@
 
 The small parts fee12b1 parses itself (relationships, workbook, table definitions) go through
 ``elements``: their prolog is checked for a DTD first, then ``defusedxml``'s SAX parser reads
-them with DTDs and entities forbidden, as a stream: no tree is built, only the elements asked
+them with DTDs and entities forbidden (its ElementTree parser, with a callback target rather
+than a tree builder: ``xml.sax`` would import ``urllib.request``, ``http.client`` and ``ssl``, a
+tenth of a ``fee12b1 compute``), as a stream: no tree is built, only the elements asked
 for are handed on, and nesting deeper than ``MAX_DEPTH`` is refused, so a part of millions of
 tiny or nested elements costs its bytes, not gigabytes.  The parts python-calamine parses
 (shared strings, styles, sheets) are checked with ``check_head`` before it sees them: an
@@ -11,14 +13,12 @@ DTD.
 """
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
-from xml.sax import SAXException
-from xml.sax.handler import ContentHandler, feature_namespaces
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.expatreader import create_parser
+from defusedxml.ElementTree import DefusedXMLParser
 
 from .package import Package
 from .refusal import DAMAGED, SAVE_AS, refuse
@@ -108,28 +108,32 @@ class _TooDeep(Exception):
     pass
 
 
-class _Handler(ContentHandler):
-    """Hands ``(local name, attributes)`` of the wanted elements to ``fn``: attributes by local
-    name, namespaced ones also as ``{uri}name``; the first element (the root) always."""
+class _Target:
+    """The parser's target: hands ``(local name, attributes)`` of the wanted elements to ``fn``:
+    attributes by local name, namespaced ones also as ``{uri}name``; the first element (the
+    root) always."""
 
     def __init__(self, want: set[str], fn: Callable[[str, Attrs], None]):
-        super().__init__()
         self.want, self.fn, self.depth = want, fn, 0
 
-    def startElementNS(self, name, qname, attrs):
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _TooDeep
-        if self.depth == 1 or name[1] in self.want:
+        name = local(tag)
+        if self.depth == 1 or name in self.want:
             a: Attrs = {}
-            for (uri, aname), v in attrs.items():
-                if uri:
-                    a[f"{{{uri}}}{aname}"] = v
-                a.setdefault(aname, v)
-            self.fn(name[1], a)
+            for key, v in attrib.items():
+                if key.startswith("{"):
+                    a[key] = v
+                a.setdefault(local(key), v)
+            self.fn(name, a)
 
-    def endElementNS(self, name, qname):
+    def end(self, tag: str) -> None:
         self.depth -= 1
+
+    def close(self) -> None:
+        return None
 
 
 def elements(pkg: Package, part: str, want: set[str], fn: Callable[[str, Attrs], None]) -> None:
@@ -137,17 +141,17 @@ def elements(pkg: Package, part: str, want: set[str], fn: Callable[[str, Attrs],
     element named in ``want``, in document order."""
     check_prolog(pkg, part)
     data = pkg.read(part, limit=MAX_XML_PART_BYTES)
-    parser = create_parser(forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    parser.setFeature(feature_namespaces, True)
-    parser.setContentHandler(_Handler(want, fn))
+    parser = DefusedXMLParser(target=_Target(want, fn), forbid_dtd=True, forbid_entities=True,
+                              forbid_external=True)
     try:
-        parser.parse(io.BytesIO(data))
+        parser.feed(data)
+        parser.close()
     except DefusedXmlException:
         raise unsafe(pkg, part) from None
     except _TooDeep:
         raise refuse(pkg.path, "book.corrupt",
                      f"the part {pkg.name(part)!r} nests elements more than {MAX_DEPTH} deep "
                      f"(Excel's parts nest about 10); {SAVE_AS}") from None
-    except (SAXException, ValueError) as exc:
+    except (ParseError, ValueError) as exc:
         raise refuse(pkg.path, "book.corrupt",
                      f"the part {pkg.name(part)!r} is not well-formed XML ({exc}); {SAVE_AS}") from None
