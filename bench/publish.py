@@ -24,12 +24,15 @@ from . import data as D
 
 KEY = "publish"
 
-# Runs one fee12b1 command in this process and prints its peak RSS (KiB on Linux) to stderr
-# as the last line, so each measured process reports its own peak.
-_RUNNER = ("import resource, sys\n"
+# Runs one fee12b1 command in this process and prints its peak RSS (KiB) to stderr as the last
+# line, so each measured process reports its own peak.  VmHWM, not getrusage's ru_maxrss: Linux
+# carries ru_maxrss across fork and exec, so a child of a large bench process would report the
+# parent's size; VmHWM belongs to the address space exec made fresh.
+_RUNNER = ("import sys\n"
            "from fee_core.cli import main\n"
            "rc = main(sys.argv[1:])\n"
-           "print('maxrss', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+           "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+           "print('maxrss', hwm[0], file=sys.stderr)\n"
            "sys.exit(rc)\n")
 
 
