@@ -4,6 +4,8 @@ listed once in ``BOOK_CHECKS``.  Checks that need the daily grid take it as well
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
 
 import numpy as np
 
@@ -13,23 +15,29 @@ from .model import AMOUNT_SCALE, Book, RateRow
 from .rules import Grid, d64, to_date
 
 SEED = "seed plan"
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+
+
+def _grouped(items: Iterable[T], key: Callable[[T], K]) -> dict[K, list[T]]:
+    """``items`` in lists by ``key``, in first-seen order of the keys."""
+    out: dict[K, list[T]] = defaultdict(list)
+    for item in items:
+        out[key(item)].append(item)
+    return out
 
 
 def check_schedule_overlap(book: Book) -> list[Finding]:
     """Two Schedule B rows of one fund whose [Effective Date, End Date] overlap: error."""
     out = []
-    by_fund = defaultdict(list)
-    for r in book.rates:
-        by_fund[r.fund].append(r)
-    for fund, rows in by_fund.items():
+    for fund, rows in _grouped(book.rates, lambda r: r.fund).items():
         rows = sorted(rows, key=lambda r: r.effective)
-        for a, b in zip(rows, rows[1:]):
-            if a.end is None or a.end >= b.effective:
-                out.append(error("schedule.overlap", b.loc,
-                                 f"Schedule B rows for {fund} overlap: {a.effective} to "
-                                 f"{a.end or 'open'} ({a.loc}) and {b.effective} to "
-                                 f"{b.end or 'open'}. Give the earlier row an End Date the day "
-                                 f"before {b.effective}."))
+        out += [error("schedule.overlap", b.loc,
+                      f"Schedule B rows for {fund} overlap: {a.effective} to "
+                      f"{a.end or 'open'} ({a.loc}) and {b.effective} to "
+                      f"{b.end or 'open'}. Give the earlier row an End Date the day "
+                      f"before {b.effective}.")
+                for a, b in zip(rows, rows[1:]) if a.end is None or a.end >= b.effective]
     return out
 
 
@@ -81,10 +89,7 @@ def check_renames(book: Book) -> list[Finding]:
     """Fund Names rows that give one rename different dates (e.g. the seed's footnote (4):
     Schedule A says 2002-03-29, Schedule B 2002-03-19): warning, naming both sources."""
     out = []
-    by = defaultdict(list)
-    for r in book.renames:
-        by[(r.former, r.fund)].append(r)
-    for (former, fund), rows in by.items():
+    for (former, fund), rows in _grouped(book.renames, lambda r: (r.former, r.fund)).items():
         dates = sorted({r.changed_on for r in rows if r.changed_on})
         if len(dates) > 1:
             told = "; ".join(f"{r.changed_on} per {r.source or r.loc}" for r in rows)
@@ -138,16 +143,14 @@ def check_provider_assets_overlap(book: Book) -> list[Finding]:
     o = np.lexsort((pa["row"], start, pa["fidx"], pa["pidx"]))
     p, f, s, e = pa["pidx"][o], pa["fidx"][o], start[o], end[o]
     overl = (p[1:] == p[:-1]) & (f[1:] == f[:-1]) & (s[1:] <= e[:-1])
-    out = []
-    for k in np.nonzero(overl)[0][:50]:
-        a, b = o[k], o[k + 1]
-        out.append(error("provider_assets.overlap",
-                         book.loc("ProviderAssets", int(pa["row"][b]), "Period Start"),
-                         f"Provider Assets rows {int(pa['row'][a])} and {int(pa['row'][b])} for "
-                         f"{pa['provider'][b]} / {pa['fund'][b]} overlap ({to_date(start[a])} to "
-                         f"{to_date(end[a])} and {to_date(start[b])} to {to_date(end[b])}); "
-                         f"each day may be covered by one row only."))
-    return out
+    pairs = [(o[k], o[k + 1]) for k in np.nonzero(overl)[0][:50]]
+    return [error("provider_assets.overlap",
+                  book.loc("ProviderAssets", int(pa["row"][b]), "Period Start"),
+                  f"Provider Assets rows {int(pa['row'][a])} and {int(pa['row'][b])} for "
+                  f"{pa['provider'][b]} / {pa['fund'][b]} overlap ({to_date(start[a])} to "
+                  f"{to_date(end[a])} and {to_date(start[b])} to {to_date(end[b])}); "
+                  f"each day may be covered by one row only.")
+            for a, b in pairs]
 
 
 def check_provider_windows(book: Book) -> list[Finding]:

@@ -58,17 +58,6 @@ class Rename:
 
 
 @dataclass(frozen=True)
-class PlanEvent:
-    """A Plan Events row; ``fund`` is a canonical fund name or None for the whole plan."""
-
-    date: date
-    event: str
-    fund: str | None
-    notes: str = ""
-    loc: Location = field(default_factory=Location, compare=False)
-
-
-@dataclass(frozen=True)
 class Provider:
     """A service provider (SEVENTH (A)-(D)) and its agreement."""
 
@@ -79,6 +68,17 @@ class Provider:
     start: date | None
     end: date | None
     minimum: Decimal = Decimal(0)
+    loc: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class PlanEvent:
+    """A Plan Events row; ``fund`` is a canonical fund name; None, the default, is the plan."""
+
+    date: date
+    event: str
+    fund: str | None = None
+    notes: str = ""
     loc: Location = field(default_factory=Location, compare=False)
 
 

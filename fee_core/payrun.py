@@ -204,12 +204,12 @@ class Statement:
     provider: Provider
     reference: str
     lines: tuple[StatementLine, ...]
+    reasons: tuple[str, ...]
     service_fees: int
     carried_in: int
     payable: int
     carried_out: int
     minimum: int
-    reasons: tuple[str, ...]
 
     @property
     def due(self) -> int:
@@ -344,8 +344,10 @@ def _payrun_tables(book: Book, res, pr: PayRun) -> bool:
                                  bool(lines.by_fund_rate[j]), int(lines.days[j]),
                                  int(lines.fee[j])) for j in sel)
         minimum = minimum_cents(p)
-        statements.append(Statement(p, reference(label, p.id), sl, fees_c, in_c, pay_c, out_c,
-                                    minimum, reasons(p, in_c, fees_c, pay_c, out_c, minimum, end)))
+        statements.append(Statement(
+            provider=p, reference=reference(label, p.id), lines=sl,
+            reasons=reasons(p, in_c, fees_c, pay_c, out_c, minimum, end), service_fees=fees_c,
+            carried_in=in_c, payable=pay_c, carried_out=out_c, minimum=minimum))
         if out_c and p.end is not None and p.end <= end:
             pr.findings.append(warning(
                 "pay.carried_after_end", p.loc,

@@ -39,9 +39,9 @@ def parse_gl_accounts(raw: RawBook, date1904: bool, sink: Sink) -> dict[str, str
         near = [k for k in raw.tables if _key(k).replace("_", "").replace(" ", "") == "glaccounts"]
         if near:
             sink.add(warning("table.missing", Location(spec.sheet, spec.name),
-                                    f"A table named '{near[0]}' exists but the journal reads a "
-                                    f"table named '{spec.name}': rename it, or the default "
-                                    f"account names are used."))
+                             f"A table named '{near[0]}' exists but the journal reads a "
+                             f"table named '{spec.name}': rename it, or the default "
+                             f"account names are used."))
         return accounts
     t, _ = open_table(raw, spec.name, sink, spec)   # its columns; data just beside it
     if t is None:
@@ -61,21 +61,20 @@ def parse_gl_accounts(raw: RawBook, date1904: bool, sink: Sink) -> dict[str, str
             from difflib import get_close_matches  # only when a name is unknown
             near = get_close_matches(entry, list(GL_ENTRIES.values()), n=2, cutoff=0.6)
             sink.add(error("gl.unknown_entry", r.loc(i, "Entry"),
-                                  f"Entry '{entry}' is not a journal entry the payment run "
-                                  f"writes ({'; '.join(GL_ENTRIES.values())}).{did_you_mean(near)}"))
-            continue
-        if role in seen:
+                           f"Entry '{entry}' is not a journal entry the payment run "
+                           f"writes ({'; '.join(GL_ENTRIES.values())}).{did_you_mean(near)}"))
+        elif role in seen:
             sink.add(error("gl.duplicate_entry", r.loc(i, "Entry"),
-                                  f"Entry '{GL_ENTRIES[role]}' is given twice (first at "
-                                  f"{seen[role]}); keep one row."))
-            continue
-        seen[role] = r.loc(i, "Entry")
-        accounts[role] = account
+                           f"Entry '{GL_ENTRIES[role]}' is given twice (first at "
+                           f"{seen[role]}); keep one row."))
+        else:
+            seen[role] = r.loc(i, "Entry")
+            accounts[role] = account
     for dr, cr in PAIRS:
         if _key(accounts[dr]) == _key(accounts[cr]) and (dr in seen or cr in seen):
             sink.add(warning("gl.same_account", seen.get(cr) or seen[dr],
-                                    f"'{GL_ENTRIES[dr]}' and '{GL_ENTRIES[cr]}' both post to "
-                                    f"'{accounts[dr]}': the journal's debit and credit of that "
-                                    f"entry cancel out in one account. Give them different "
-                                    f"accounts."))
+                             f"'{GL_ENTRIES[dr]}' and '{GL_ENTRIES[cr]}' both post to "
+                             f"'{accounts[dr]}': the journal's debit and credit of that "
+                             f"entry cancel out in one account. Give them different "
+                             f"accounts."))
     return accounts

@@ -242,6 +242,16 @@ class SummaryFigures:
     rounding: str = "Period"
 
 
+@dataclass(frozen=True)
+class NativeFigures:
+    """One Summary row's native tie-out, worked the formulas' way over the NAV table: the
+    net-asset days (column J), the ADNA (K) and the fee (L)."""
+
+    na_days: float
+    adna: float
+    fee: float
+
+
 @dataclass
 class RowFigures:
     """The results of one Summary row's formulas (None: not known, nothing stored)."""
@@ -251,17 +261,15 @@ class RowFigures:
     match_row: int | None = None
     adna: float | None = None
     fee: float | None = None
-    na_days: float | None = None
-    adna_native: float | None = None
-    fee_native: float | None = None
+    native: NativeFigures | None = None
 
     @property
     def adna_diff(self) -> float | None:
-        return _diff(self.adna, self.adna_native)
+        return _diff(self.adna, self.native.adna if self.native else None)
 
     @property
     def fee_diff(self) -> float | None:
-        return _diff(self.fee, self.fee_native)
+        return _diff(self.fee, self.native.fee if self.native else None)
 
 
 def _diff(a: float | None, b: float | None) -> float | None:
@@ -305,12 +313,12 @@ def row_figures(rows: Sequence[SummaryRow], figures: SummaryFigures | None) -> l
         if arr is None or len(arr) != len(dates):
             continue
         w = _weights(dates, serial(row.start), serial(row.end) + 1)
-        v.na_days = na_days = float(arr @ w)
-        v.adna_native = xl_round(na_days / v.days)
+        na_days = float(arr @ w)
         if figures.rounding == "Daily":
-            v.fee_native = xl_round(float(_xl_round_cents(row.rate * arr / y) @ w))
+            fee = xl_round(float(_xl_round_cents(row.rate * arr / y) @ w))
         else:
-            v.fee_native = xl_round(row.rate * na_days / y)
+            fee = xl_round(row.rate * na_days / y)
+        v.native = NativeFigures(na_days, xl_round(na_days / v.days), fee)
     return out
 
 
@@ -571,9 +579,10 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
             for j in (6, 7, 8):
                 w.formula(ws, z, j, "=NA()", styles.money, "#N/A")
         na_days, fee = native_formulas(names[row.nav_column], r)
-        w.formula(ws, z, 9, na_days, styles.native, v.na_days, array=True)
-        w.formula(ws, z, 10, f"=ROUND($J{r}/$E{r},2)", styles.native, v.adna_native)
-        w.formula(ws, z, 11, fee, styles.native, v.fee_native, array=True)
+        nat = v.native
+        w.formula(ws, z, 9, na_days, styles.native, nat.na_days if nat else None, array=True)
+        w.formula(ws, z, 10, f"=ROUND($J{r}/$E{r},2)", styles.native, nat.adna if nat else None)
+        w.formula(ws, z, 11, fee, styles.native, nat.fee if nat else None, array=True)
         w.formula(ws, z, 12, f"=ROUND($H{r}-$K{r},2)", styles.money, v.adna_diff)
         w.formula(ws, z, 13, f"=ROUND($I{r}-$L{r},2)", styles.money, v.fee_diff)
 
@@ -581,7 +590,7 @@ def add_summary_sheet(wb, styles: Styles, rows: Sequence[SummaryRow], *,
     total = last + 2                                              # 1-based, one blank row
     ws.write_string(total - 1, 0, "Total", styles.total_label)
     columns: dict[int, list[float | None]] = {
-        8: [v.fee for v in stored], 11: [v.fee_native for v in stored],
+        8: [v.fee for v in stored], 11: [v.native.fee if v.native else None for v in stored],
         12: [v.adna_diff for v in stored], 13: [v.fee_diff for v in stored]}
     for j, values in columns.items():
         letter = _col(j)

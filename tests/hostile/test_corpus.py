@@ -1,5 +1,6 @@
 """The hostile-workbook corpus (issue 12): every ``Case`` of ``tests/hostile/cases_*.py`` through
-the real command line, as subprocesses (``python -m fee_core``).
+the real command line, each command its own process (forked from a worker that has imported
+the command line once; see ``run_command``).
 
 For each case the workbook is built by code, then ``check`` and ``compute`` run on it (and the
 extra commands its module lists, e.g. ``report`` or ``publish``), and the runner asserts:
@@ -23,12 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
 import json
 import multiprocessing
 import os
 import pkgutil
 import re
-import subprocess
+import signal
 import sys
 import tempfile
 import threading
@@ -90,26 +92,73 @@ class CaseResult:
 
 
 def run_command(argv: list[str], cwd: Path) -> Run:
-    """``python -m fee_core *argv`` with its own resource usage (``os.wait4``)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), FEE12B1_DEBUG="", PYTHONIOENCODING="utf-8")
-    env.pop("FEE12B1_DEBUG")
+    """``fee12b1 *argv`` as its own process with its own resource usage (``os.wait4``).
+
+    The process is forked from this worker, which has imported the command line once
+    (``_warm``), and runs what ``python -m fee_core`` runs (``cli.entry``) with stdin, stdout
+    and stderr on files, ``cwd`` as its folder and the environment of a plain run: a crash
+    (a native abort, a kill on the time limit) ends that process alone, as it would a real
+    run, without paying the interpreter's start and imports a thousand times.  An exception
+    that escapes ``entry`` prints its traceback and exits 1, as the interpreter does."""
+    _warm()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        p = subprocess.Popen([sys.executable, "-m", "fee_core", *argv], cwd=cwd, env=env,
-                             stdin=subprocess.DEVNULL, stdout=out, stderr=err)
-        killer = threading.Timer(KILL_AFTER_S, p.kill)
+        pid = os.fork()
+        if pid == 0:                                        # the child: never returns
+            _child(argv, cwd, out.fileno(), err.fileno())
+        killer = threading.Timer(KILL_AFTER_S, os.kill, (pid, signal.SIGKILL))
         killer.start()
         try:
-            _, status, usage = os.wait4(p.pid, 0)
+            _, status, usage = os.wait4(pid, 0)
         finally:
             killer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - t0
         out.seek(0)
         err.seek(0)
-        return Run(argv, p.returncode, out.read().decode("utf-8", "replace"),
+        return Run(argv, os.waitstatus_to_exitcode(status), out.read().decode("utf-8", "replace"),
                    err.read().decode("utf-8", "replace"), wall,
                    usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+
+
+def _warm() -> None:
+    """The command line and every built-in command imported once in this worker."""
+    from fee_core import cli
+    for name in cli.BUILTIN.values():
+        importlib.import_module(name)
+    importlib.import_module("fee_core.engine")
+
+
+def _child(argv: list[str], cwd: Path, out_fd: int, err_fd: int) -> None:
+    code = 1
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        for fd, target in ((null, 0), (out_fd, 1), (err_fd, 2)):
+            os.dup2(fd, target)
+        os.chdir(cwd)
+        os.environ.pop("FEE12B1_DEBUG", None)
+        os.environ["PYTHONIOENCODING"] = "utf-8"
+        sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+        sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+                                      errors="backslashreplace", line_buffering=True)
+        sys.argv = ["fee12b1", *argv]
+        from fee_core.cli import entry
+        try:
+            entry()
+            code = 0
+        except SystemExit as e:                             # what the interpreter does with it
+            if e.code is None or isinstance(e.code, int):
+                code = e.code or 0
+            else:
+                print(e.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)                                  # the test's fork: no pytest teardown
 
 
 def _sha(path: Path) -> str:
