@@ -98,7 +98,7 @@ def write_docs(res: dict) -> None:
     png = docs.chart(res, ROOT / "docs" / "performance.png")
     docs.write_docs(res, main_rows, MAIN_HEADERS, growth.rows(res), growth.HEADERS,
                     ROOT / "docs" / "performance.md", png,
-                    docs.calc_section(ROOT / "bench" / "results-calc.json"))
+                    publish.docs_section(res) + docs.calc_section(ROOT / "bench" / "results-calc.json"))
 
 
 def main(argv=None) -> int:

@@ -94,13 +94,41 @@ def rows(res: dict) -> list[tuple[str, str, str, str, str]]:
 
     def s(x: float) -> str:
         return f"{x * 1e3:,.1f} ms" if x < 1 else f"{x:,.2f} s"
-    ok = P["ratio_wall"] <= 3 and pub["peak_mb"] < 500
+    fast, small = P["ratio_wall"] <= 3, pub["peak_mb"] < 500
     return [
         (f"7 publish: `fee12b1 publish` CLI e2e ({P.get('providers', 300)} providers)", s(pub["wall_s"]),
          f"compute {s(cmp_['wall_s'])}", f"{P['ratio_wall']:.1f}x compute (CPU {P['ratio_cpu']:.1f}x)",
-         f"<= 3x, < 500 MB: {'met' if ok else 'MISSED'}"),
-        ("7 publish: peak memory", f"{pub['peak_mb']:,.0f} MB", f"compute {cmp_['peak_mb']:,.0f} MB",
-         "", ""),
+         f"<= 3x: {'met' if fast else 'MISSED'}"),
+        ("7 publish: peak memory (the process's own VmHWM)", f"{pub['peak_mb']:,.0f} MB",
+         f"compute {cmp_['peak_mb']:,.0f} MB", "", f"< 500 MB: {'met' if small else 'MISSED'}"),
+    ]
+
+
+def docs_section(res: dict) -> list[str]:
+    """The docs' paragraph on `fee12b1 publish` against `fee12b1 compute`, from the figures."""
+    P = res.get(KEY)
+    if not P:
+        return []
+    pub, cmp_ = P["publish"], P["compute"]
+    return [
+        "## Publish against compute",
+        "",
+        f"SPEC §7 asks `fee12b1 publish` within 3x the time of `fee12b1 compute` on the same large "
+        f"workbook (10 years of NAV, {P.get('providers', 300)} providers), under 500 MB. Measured as "
+        f"processes, alternately, {P['reps']} runs each: publish {pub['wall_s']:.2f} s against compute "
+        f"{cmp_['wall_s']:.2f} s, **{P['ratio_wall']:.1f}x: "
+        f"{'met' if P['ratio_wall'] <= 3 else 'MISSED'}**; its peak memory {pub['peak_mb']:,.0f} MB "
+        f"({'met' if pub['peak_mb'] < 500 else 'MISSED'}; the process's own `VmHWM`, compute "
+        f"{cmp_['peak_mb']:,.0f} MB); the copy is {P['published_bytes'] / 2**20:,.1f} MiB.",
+        "",
+        "- The published copy holds every input table and every result as cells, about 1 M of them "
+        "for this book (Provider Assets and the Payouts are most of it). Writing a cell through "
+        "XlsxWriter costs a few microseconds of Python; `python -m cProfile -m fee_core publish ...` "
+        "shows XlsxWriter's cell writing and XML serialisation as most of the time; what compute "
+        f"does (read, checks, figures) is about {100 / P['ratio_wall']:.0f}% of it.",
+        "- 3x would need a compiled writer or a copy that leaves out what SPEC §6 asks it to hold; "
+        "neither is done (`docs/workbooks.md`).",
+        "",
     ]
 
 
