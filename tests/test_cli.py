@@ -137,9 +137,9 @@ def test_compute_does_not_import_pandas(sample, tmp_path):
     assert r.stdout.strip().splitlines()[-1] == "0 False False", r.stderr
 
 
-def test_command_exit_skips_teardown_but_loses_nothing(sample, tmp_path):
-    """`entry` leaves with os._exit after main: the exit code, every byte piped to stdout,
-    the CSV files and atexit handlers must all survive it."""
+def test_command_exit_loses_nothing(sample, tmp_path):
+    """`entry` leaves through sys.exit, the interpreter's normal exit: the exit code, every
+    byte piped to stdout, the CSV files and atexit handlers all survive it."""
     out_proc, out_main = tmp_path / "p", tmp_path / "m"
     r = subprocess.run([sys.executable, "-m", "fee_core", "compute", str(sample), "--csv", str(out_proc)],
                        capture_output=True, text=True)
