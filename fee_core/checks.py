@@ -14,7 +14,6 @@ from .findings import Finding, Location, capped, error, warning
 from .model import AMOUNT_SCALE, Book, RateRow
 from .rules import Grid, d64, to_date
 
-SEED = "seed plan"
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)
 

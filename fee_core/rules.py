@@ -217,9 +217,6 @@ class Grid:
     in_force: np.ndarray
     terms: tuple[Term, ...]
 
-    def fund_index(self, name: str) -> int:
-        return self.funds.index(name)
-
 
 def rate_in_force(book: Book, days: np.ndarray, in_force: np.ndarray) -> np.ndarray:
     """r(f,d) in rate units for every Schedule A fund and day (SPEC §4 rule 1)."""

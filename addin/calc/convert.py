@@ -42,8 +42,6 @@ from fee_core.read.raw import CellError
 
 from .functions import Function
 
-NULL_DATE_1900 = dt.date(1899, 12, 30)
-NULL_DATE_1904 = dt.date(1904, 1, 1)
 EXCEL_NULL_DATE = dt.date(1899, 12, 30)  # Excel's 1900 date system, from 1900-03-01 on
 EXCEL_LEAP_BUG_END = dt.date(1900, 3, 1)  # before it Excel counts a 1900-02-29 that never was
 SETTING_DATES = frozenset(label for label, spec in SETTINGS.items() if spec.kind == "date")

@@ -27,7 +27,6 @@ import sys
 import sysconfig
 
 FILE_NAME = "environment.json"
-PACKAGES = ("fee_core", "addin")
 
 
 class Mismatch(Exception):

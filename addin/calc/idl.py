@@ -29,7 +29,6 @@ IDL_PATH = HERE / "fee12b1.idl"
 RDB_PATH = HERE / "fee12b1.rdb"
 MODULE = ("org", "fee12b1", "calc")
 INTERFACE = "XFunctions"
-INTERFACE_NAME = ".".join(MODULE + (INTERFACE,))
 LO_PROGRAM_DIRS = ("/usr/lib/libreoffice/program", "/opt/libreoffice/program",
                    "/Applications/LibreOffice.app/Contents/Resources")
 UNOIDL_WRITE = ("unoidl-write", "/usr/lib/libreoffice/sdk/bin/unoidl-write")

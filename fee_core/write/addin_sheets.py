@@ -192,15 +192,10 @@ def serial(d: Any) -> float:
     return 0.0
 
 
-def nav_weights(dates: Sequence[Any], start: date, end: date) -> np.ndarray:
-    """For each NAV row, the calendar days of [start, end] it covers (from its date up to the
-    day before the next row's, the last row through ``end``): the native formula's weights,
-    computed as the formula does (a blank date is 0)."""
-    d = np.array([serial(x) for x in dates], dtype=np.float64)
-    return _weights(d, serial(start), serial(end) + 1)
-
-
 def _weights(d: np.ndarray, s: float, e1: float) -> np.ndarray:
+    """For each NAV row (serial dates ``d``), the calendar days of [s, e1) it covers, from its
+    date up to the day before the next row's, the last row through ``e1 - 1``: the native
+    formula's weights, computed as the formula does (a blank date is 0)."""
     nxt = np.append(d[1:], e1)
     return np.minimum(np.maximum(nxt, s), e1) - np.minimum(np.maximum(d, s), e1)
 

@@ -49,8 +49,6 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False,
 # Excel's calculation engine id of Excel 2019/365: a workbook saved with it is taken as already
 # calculated by the current engine (no full recalculation on opening).  See docs/workbooks.md.
 CURRENT_CALC_ID = 191029
-# The Excel error values a formula may store as its result.
-ERROR_VALUES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
 
 _EPOCH_1900 = date(1899, 12, 30).toordinal()     # serial 0 (Excel's 1900 date system)
 _FIRST_TRUE_SERIAL = date(1900, 3, 1)            # from here on serial = days since the epoch
