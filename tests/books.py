@@ -9,6 +9,9 @@ from fee_core.read.raw import RawBook, RawTable
 from fee_core.write.inputs import write_input_workbook
 
 PLAN_EFFECTIVE = date(2000, 11, 30)
+# the smallest NAV table the reader's tests start from (the ``nav_book`` fixture, conftest.py)
+NAV_TWO_DAYS = [{"Date": date(2001, 1, 2), "Growth Fund": 1000.5},
+                {"Date": date(2001, 1, 3), "Growth Fund": 1001.5}]
 
 
 def sessions(start: date, end: date) -> list[date]:

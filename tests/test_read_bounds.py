@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import re
-from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -17,19 +16,9 @@ from hypothesis import strategies as st
 from fee_core.findings import column_letter
 from fee_core.read import read_workbook
 from fee_core.read.bounds import MAX_SHEET_CELLS, SheetScan, exact_scan
-from fee_core.write.inputs import write_input_workbook
 from tests.zipsurgery import add_shared_strings, read_in_child, rewrite, sub
 
-NAV_ROWS = [{"Date": date(2001, 1, 2), "Growth Fund": 1000.5},
-            {"Date": date(2001, 1, 3), "Growth Fund": 1001.5}]
 SHEET = "xl/worksheets/sheet1.xml"
-
-
-@pytest.fixture
-def nav_book(tmp_path):
-    p = tmp_path / "nav.xlsx"
-    write_input_workbook(p, {"NAV": NAV_ROWS})
-    return p
 
 
 def with_cells(src, dst, xml: bytes):

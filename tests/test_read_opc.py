@@ -8,20 +8,10 @@ import pytest
 
 from fee_core.read import read_workbook
 from fee_core.read.opc import readings
-from fee_core.write.inputs import write_input_workbook
 from tests.zipsurgery import add_shared_strings, rewrite, sub
 
-NAV_ROWS = [{"Date": date(2001, 1, 2), "Growth Fund": 1000.5},
-            {"Date": date(2001, 1, 3), "Growth Fund": 1001.5}]
 WB_RELS = "xl/_rels/workbook.xml.rels"
 SHEET = "xl/worksheets/sheet1.xml"
-
-
-@pytest.fixture
-def nav_book(tmp_path):
-    p = tmp_path / "nav.xlsx"
-    write_input_workbook(p, {"NAV": NAV_ROWS})
-    return p
 
 
 def growth(book):
@@ -38,6 +28,15 @@ def refused(path, code="book.corrupt"):
 def decoy_sheet(m):
     """A copy of the NAV sheet with doubled figures, as another part."""
     return m[SHEET].replace(b"<v>1000.5</v>", b"<v>2001</v>").replace(b"<v>1001.5</v>", b"<v>2003</v>")
+
+
+def add_decoy_sheet(m, rid: bytes) -> None:
+    """The decoy sheet as ``xl/worksheets/sheet2.xml``, related from the workbook part as ``rid``
+    (no sheet entry: each test names it as its case needs)."""
+    m["xl/worksheets/sheet2.xml"] = decoy_sheet(m)
+    sub(m, WB_RELS, b"</Relationships>",
+        b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/worksheet" Target="worksheets/sheet2.xml" Id="' + rid + b'"/></Relationships>')
 
 
 # ------------------------------------------------------------------ resolving targets
@@ -80,10 +79,7 @@ def test_a_percent_encoded_target_naming_a_decoy_part_is_refused(nav_book, tmp_p
 
 def test_a_hidden_decoy_sheet_with_the_same_name_is_refused(nav_book, tmp_path):
     def edit(m):
-        m["xl/worksheets/sheet2.xml"] = decoy_sheet(m)
-        sub(m, WB_RELS, b"</Relationships>",
-            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships/worksheet" Target="worksheets/sheet2.xml" Id="rIdDecoy"/></Relationships>')
+        add_decoy_sheet(m, b"rIdDecoy")
         sub(m, "xl/workbook.xml", b'<sheet name="NAV"',
             b'<sheet name="nav" sheetId="9" state="hidden" r:id="rIdDecoy"/><sheet name="NAV"')
     f = refused(rewrite(nav_book, tmp_path / "decoy.xlsx", edit))
@@ -165,11 +161,8 @@ def test_two_workbook_parts_are_refused(nav_book, tmp_path):
 # -------------------------------------------------------------------------------- tables
 def test_a_table_part_claimed_by_two_sheets_is_refused(nav_book, tmp_path):
     def edit(m):
-        m["xl/worksheets/sheet2.xml"] = decoy_sheet(m)
+        add_decoy_sheet(m, b"rId9")
         m["xl/worksheets/_rels/sheet2.xml.rels"] = m["xl/worksheets/_rels/sheet1.xml.rels"]
-        sub(m, WB_RELS, b"</Relationships>",
-            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships/worksheet" Target="worksheets/sheet2.xml" Id="rId9"/></Relationships>')
         sub(m, "xl/workbook.xml", b"</sheets>", b'<sheet name="Other" sheetId="2" r:id="rId9"/></sheets>')
     assert "claimed by sheets" in refused(rewrite(nav_book, tmp_path / "claimed.xlsx", edit)).message
 
@@ -192,13 +185,10 @@ def test_tables_covering_the_same_cells_are_refused(nav_book, tmp_path):
 
 def test_a_second_table_of_one_name_is_reported_and_the_first_kept(nav_book, tmp_path):
     def edit(m):
-        m["xl/worksheets/sheet2.xml"] = decoy_sheet(m)
+        add_decoy_sheet(m, b"rId9")
         m["xl/tables/table2.xml"] = m["xl/tables/table1.xml"].replace(b'"NAV"', b'"nav"')
         m["xl/worksheets/_rels/sheet2.xml.rels"] = m["xl/worksheets/_rels/sheet1.xml.rels"].replace(
             b"table1.xml", b"table2.xml")
-        sub(m, WB_RELS, b"</Relationships>",
-            b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            b'relationships/worksheet" Target="worksheets/sheet2.xml" Id="rId9"/></Relationships>')
         sub(m, "xl/workbook.xml", b"</sheets>", b'<sheet name="Copy" sheetId="2" r:id="rId9"/></sheets>')
     book, findings = read_workbook(rewrite(nav_book, tmp_path / "dupname.xlsx", edit))
     assert [f.code for f in findings] == ["table.duplicate_name"]

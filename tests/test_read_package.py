@@ -7,24 +7,12 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from datetime import date
 
 import pytest
 
 from fee_core.read import package, read_workbook, tabledefs
 from fee_core.read.package import CFB_MAGIC
-from fee_core.write.inputs import write_input_workbook
 from tests.zipsurgery import parts, rewrite, write
-
-NAV_ROWS = [{"Date": date(2001, 1, 2), "Growth Fund": 1000.5},
-            {"Date": date(2001, 1, 3), "Growth Fund": 1001.5}]
-
-
-@pytest.fixture
-def nav_book(tmp_path):
-    p = tmp_path / "nav.xlsx"
-    write_input_workbook(p, {"NAV": NAV_ROWS})
-    return p
 
 
 def refused(path, code):

@@ -34,6 +34,7 @@ def codes(findings):
 
 @pytest.fixture
 def nav_book(tmp_path):
+    """Here wider than conftest's ``nav_book``: three days, two funds (``NAV_ROWS``)."""
     p = tmp_path / "nav.xlsx"
     write_input_workbook(p, {"NAV": NAV_ROWS})
     return p

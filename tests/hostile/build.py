@@ -41,6 +41,15 @@ def setting(t: dict, name: str, value) -> None:
     t["Settings"].append({"Setting": name, "Value": value})
 
 
+def mutated(fn: Callable[[dict], None]) -> Callable[[Path], None]:
+    """A build: the sample plan year's tables changed by ``fn`` (in place), then written."""
+    def build(path: Path) -> None:
+        t = sample()
+        fn(t)
+        write(path, t)
+    return build
+
+
 def write(path: Path, tables: dict, headers: dict | None = None,
           edit: Callable[[Workbook], None] | None = None,
           cells: dict[tuple[str, str], str] | None = None, date1904: bool = False) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from fee_core.contract import TABLES
-from tests.hostile.build import drop_table, sample, write
+from tests.hostile.build import drop_table, mutated, sample, write
 from tests.hostile.case import Case
 
 FOLLOW_ON = ("provider.unknown", "name.unknown", "split.service_exceeds_plan", "split.absc_cap",
@@ -85,14 +85,6 @@ def _column_beside(path):
     write(path, sample(), edit=edit)
 
 
-def _mutate(fn):
-    def build(path):
-        t = sample()
-        fn(t)
-        write(path, t)
-    return build
-
-
 def _bad_effective_date(t):
     t["ScheduleA"][0]["Effective Date"] = "Dec 14, 2000"     # High Yield Fund
 
@@ -149,12 +141,12 @@ CASES = [
          "table.data_below", "Provider Assets", exit=0, severity="warning"),
     Case("nav_column_typed_beside", _column_beside, "table.data_beside", "NAV", exit=0,
          severity="warning"),
-    Case("schedule_a_bad_date_no_follow_on", _mutate(_bad_effective_date), "cell.not_a_date",
+    Case("schedule_a_bad_date_no_follow_on", mutated(_bad_effective_date), "cell.not_a_date",
          "'Schedule A'!C2"),
-    Case("provider_bad_type_no_follow_on", _mutate(_bad_provider_type), "provider.bad_type",
+    Case("provider_bad_type_no_follow_on", mutated(_bad_provider_type), "provider.bad_type",
          "Providers!C2"),
-    Case("setting_given_twice", _mutate(_duplicate_setting), "setting.duplicate", "Settings!A"),
-    Case("setting_misspelt", _mutate(_unknown_setting), "setting.unknown", "Settings!A", exit=0,
+    Case("setting_given_twice", mutated(_duplicate_setting), "setting.duplicate", "Settings!A"),
+    Case("setting_misspelt", mutated(_unknown_setting), "setting.unknown", "Settings!A", exit=0,
          severity="warning"),
 ]
 

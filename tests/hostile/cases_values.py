@@ -6,19 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.hostile.build import nav_row, sample, setting, write
+from tests.hostile.build import mutated, nav_row, sample, setting, write
 from tests.hostile.case import Case
 
 DAY = date(2001, 3, 14)
 FUND = "High Yield Fund"        # NAV column B
-
-
-def _mutate(fn):
-    def build(path):
-        t = sample()
-        fn(t)
-        write(path, t)
-    return build
 
 
 def _nav_times(factor):
@@ -92,42 +84,42 @@ def _fund_name_nan(path):
 
 
 CASES = [
-    Case("nav_typed_ten_times", _mutate(_nav_times(10)), "nav.jump", "NAV!B", exit=0, severity="warning"),
-    Case("nav_typed_a_tenth", _mutate(_nav_times(0.1)), "nav.jump", "NAV!B", exit=0, severity="warning"),
-    Case("nav_drop_under_half_is_no_jump", _mutate(_nav_from(0.55)), None, None, exit=0),
-    Case("provider_rate_in_percent_points", _mutate(_provider("Service Fee Rate", 0.25)),
+    Case("nav_typed_ten_times", mutated(_nav_times(10)), "nav.jump", "NAV!B", exit=0, severity="warning"),
+    Case("nav_typed_a_tenth", mutated(_nav_times(0.1)), "nav.jump", "NAV!B", exit=0, severity="warning"),
+    Case("nav_drop_under_half_is_no_jump", mutated(_nav_from(0.55)), None, None, exit=0),
+    Case("provider_rate_in_percent_points", mutated(_provider("Service Fee Rate", 0.25)),
          "rate.percent_points", "Providers!D2", exit=0, severity="warning"),
-    Case("annual_rate_in_percent_points", _mutate(_rate(0.45)), "rate.percent_points",
+    Case("annual_rate_in_percent_points", mutated(_rate(0.45)), "rate.percent_points",
          "'Schedule B'!B2", severity="warning"),
-    Case("annual_rate_as_whole_percent", _mutate(_rate(45)), "schedule.rate_limit", "'Schedule B'!B2"),
-    Case("service_cap_in_percent_points", _mutate(_setting("Service Fee Cap", 0.25)),
+    Case("annual_rate_as_whole_percent", mutated(_rate(45)), "schedule.rate_limit", "'Schedule B'!B2"),
+    Case("service_cap_in_percent_points", mutated(_setting("Service Fee Cap", 0.25)),
          "rate.percent_points", "Settings!B", exit=0, severity="warning"),
-    Case("absc_cap_in_percent_points", _mutate(_setting("Asset-Based Sales Charge Cap", 0.75)),
+    Case("absc_cap_in_percent_points", mutated(_setting("Asset-Based Sales Charge Cap", 0.75)),
          "rate.percent_points", "Settings!B", exit=0, severity="warning"),
-    Case("cap_above_one", _mutate(_setting("Service Fee Cap", 25)), "setting.bad_value", "Settings!B"),
-    Case("nav_negative_five", _mutate(_nav_value(-5.0)), "nav.not_positive", "NAV!B"),
-    Case("nav_zero", _mutate(_nav_value(0.0)), "nav.not_positive", "NAV!B"),
-    Case("nav_over_a_trillion", _mutate(_nav_value(2e12)), "nav.too_large", "NAV!B"),
-    Case("nav_below_a_hundredth_cent", _mutate(_nav_value(15007609.123456)), "nav.precision", "NAV!B",
+    Case("cap_above_one", mutated(_setting("Service Fee Cap", 25)), "setting.bad_value", "Settings!B"),
+    Case("nav_negative_five", mutated(_nav_value(-5.0)), "nav.not_positive", "NAV!B"),
+    Case("nav_zero", mutated(_nav_value(0.0)), "nav.not_positive", "NAV!B"),
+    Case("nav_over_a_trillion", mutated(_nav_value(2e12)), "nav.too_large", "NAV!B"),
+    Case("nav_below_a_hundredth_cent", mutated(_nav_value(15007609.123456)), "nav.precision", "NAV!B",
          exit=0, severity="warning"),
-    Case("assets_negative", _mutate(_assets(-100.0)), "cell.negative", "'Provider Assets'!E3"),
-    Case("assets_over_the_fund", _mutate(_assets(9e9)), "provider.exceeds_fund", "'Provider Assets'!E3"),
-    Case("provider_rate_absurd", _mutate(_provider("Service Fee Rate", 1e15)), "provider.rate_limit",
+    Case("assets_negative", mutated(_assets(-100.0)), "cell.negative", "'Provider Assets'!E3"),
+    Case("assets_over_the_fund", mutated(_assets(9e9)), "provider.exceeds_fund", "'Provider Assets'!E3"),
+    Case("provider_rate_absurd", mutated(_provider("Service Fee Rate", 1e15)), "provider.rate_limit",
          "Providers!D2"),
-    Case("provider_rate_typed_as_whole_percent", _mutate(_provider("Service Fee Rate", 25.0)),
+    Case("provider_rate_typed_as_whole_percent", mutated(_provider("Service Fee Rate", 25.0)),
          "provider.rate_limit", "Providers!D2"),
-    Case("minimum_payment_absurd", _mutate(_provider("Minimum Payment", 1e300)), "cell.too_large",
+    Case("minimum_payment_absurd", mutated(_provider("Minimum Payment", 1e300)), "cell.too_large",
          "Providers!G2"),
-    Case("expense_absurd", _mutate(_expense(-1e17)), "cell.too_large", "Expenses!D2"),
-    Case("provider_rate_negative", _mutate(_provider("Service Fee Rate", -0.0025)), "cell.negative",
+    Case("expense_absurd", mutated(_expense(-1e17)), "cell.too_large", "Expenses!D2"),
+    Case("provider_rate_negative", mutated(_provider("Service Fee Rate", -0.0025)), "cell.negative",
          "Providers!D2"),
-    Case("minimum_negative", _mutate(_provider("Minimum Payment", -1.0)), "cell.negative", "Providers!G2"),
-    Case("day_count_unknown", _mutate(_setting("Day Count", "30/360")), "setting.bad_value", "Settings!B"),
-    Case("period_end_before_start", _mutate(_setting("Period End", date(2000, 12, 1))),
+    Case("minimum_negative", mutated(_provider("Minimum Payment", -1.0)), "cell.negative", "Providers!G2"),
+    Case("day_count_unknown", mutated(_setting("Day Count", "30/360")), "setting.bad_value", "Settings!B"),
+    Case("period_end_before_start", mutated(_setting("Period End", date(2000, 12, 1))),
          "setting.bad_period", "Settings"),
-    Case("rounding_true", _mutate(_setting("Rounding", True)), "setting.bad_value", "Settings!B"),
-    Case("provider_ids_as_numbers", _mutate(_numeric_ids), None, None, exit=0),
-    Case("nav_under_former_and_current_name", _mutate(_both_names), "name.both_names", "NAV!"),
+    Case("rounding_true", mutated(_setting("Rounding", True)), "setting.bad_value", "Settings!B"),
+    Case("provider_ids_as_numbers", mutated(_numeric_ids), None, None, exit=0),
+    Case("nav_under_former_and_current_name", mutated(_both_names), "name.both_names", "NAV!"),
     Case("fund_name_nan", _fund_name_nan, "cell.not_text", "'Schedule A'!B2"),
 ]
 
