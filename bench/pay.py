@@ -14,35 +14,18 @@ sensitive to other work on the machine), their ratios, and what the run wrote.
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 from . import data as D
 from .context import Context
-from .timing import met, ms
+from .timing import fee12b1_process, met, ms
 
 KEY = "pay"
 PERIOD = "2010-12"
 TARGET = 2.0
-
-
-def _run(argv: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, CPU seconds (user + system of the child) and stdout of one command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    p = subprocess.run(argv, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} -> {p.returncode}\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, p.stdout
 
 
 def _summary(xs: list[float]) -> dict:
@@ -61,21 +44,19 @@ def compare(first_year: int, reps: int) -> dict:
     """Both commands as processes, ``reps`` alternating runs each."""
     book = D.workbook(first_year=first_year, last_year=2010, n_providers=300, assets_year=2010)
     tmp = Path(tempfile.mkdtemp(prefix="fee12b1-bench-pay-"))
-    py = [sys.executable, "-m", "fee_core"]
-    compute_argv = py + ["compute", str(book), "--csv", str(tmp / "compute"), "--force"]
+    compute_args = ["compute", str(book), "--csv", str(tmp / "compute"), "--force"]
     walls: dict[str, list[float]] = {"compute": [], "pay": []}
     cpus: dict[str, list[float]] = {"compute": [], "pay": []}
     written: dict[str, int] = {}
     try:
-        _run(compute_argv)                                 # warm the file cache and the .pyc
+        fee12b1_process(compute_args)                      # warm the file cache and the .pyc
         for k in range(reps):
-            w, c, _ = _run(compute_argv)
-            walls["compute"].append(w)
-            cpus["compute"].append(c)
             out = tmp / f"pay-{k}"
-            w, c, _ = _run(py + ["pay", str(book), "--period", PERIOD, "--out", str(out)])
-            walls["pay"].append(w)
-            cpus["pay"].append(c)
+            for cmd, args in (("compute", compute_args),
+                              ("pay", ["pay", str(book), "--period", PERIOD, "--out", str(out)])):
+                run = fee12b1_process(args)
+                walls[cmd].append(run["wall"])
+                cpus[cmd].append(run["cpu"])
             if not written:
                 rec = json.loads((out / "run.json").read_text("utf-8"))
                 written = {"statements": sum(f["name"].startswith("statements/")

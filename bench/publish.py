@@ -12,45 +12,15 @@ the lines of the results table.  Configuration keys used: ``reps_slow`` (default
 """
 from __future__ import annotations
 
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from . import data as D
+from .timing import fee12b1_process, ms
 
 KEY = "publish"
-
-# Runs one fee12b1 command in this process and prints its peak RSS (KiB) to stderr as the last
-# line, so each measured process reports its own peak.  VmHWM, not getrusage's ru_maxrss: Linux
-# carries ru_maxrss across fork and exec, so a child of a large bench process would report the
-# parent's size; VmHWM belongs to the address space exec made fresh.
-_RUNNER = ("import sys\n"
-           "from fee_core.cli import main\n"
-           "rc = main(sys.argv[1:])\n"
-           "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
-           "print('maxrss', hwm[0], file=sys.stderr)\n"
-           "sys.exit(rc)\n")
-
-
-def _run(argv: list[str]) -> dict:
-    """One fresh process: wall seconds, CPU seconds (user + system), peak RSS in MB."""
-    t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-c", _RUNNER, *argv], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t
-    err = p.stderr.read() if p.stderr else ""
-    p.stderr.close() if p.stderr else None
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed ({p.returncode}): {err[-500:]}")
-    peak_kib = int(err.strip().splitlines()[-1].split()[-1])
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kib / 1024}
-
 
 def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
@@ -69,8 +39,8 @@ def measure(ctx) -> dict:
         publish = [book.as_posix(), str(out / "published.xlsx"), "--force"]
         runs: dict[str, list[dict]] = {"compute": [], "publish": []}
         for _ in range(max(1, reps)):
-            runs["compute"].append(_run(["compute", *compute]))
-            runs["publish"].append(_run(["publish", *publish]))
+            runs["compute"].append(fee12b1_process(["compute", *compute]))
+            runs["publish"].append(fee12b1_process(["publish", *publish]))
         size = (out / "published.xlsx").stat().st_size
     res: dict = {"book": book.name, "book_bytes": book.stat().st_size, "reps": reps,
                  "providers": providers, "published_bytes": size}
@@ -91,13 +61,10 @@ def measure(ctx) -> dict:
 def rows(res: dict) -> list[tuple[str, str, str, str, str]]:
     P = res[KEY]
     pub, cmp_ = P["publish"], P["compute"]
-
-    def s(x: float) -> str:
-        return f"{x * 1e3:,.1f} ms" if x < 1 else f"{x:,.2f} s"
     fast, small = P["ratio_wall"] <= 3, pub["peak_mb"] < 500
     return [
-        (f"7 publish: `fee12b1 publish` CLI e2e ({P.get('providers', 300)} providers)", s(pub["wall_s"]),
-         f"compute {s(cmp_['wall_s'])}", f"{P['ratio_wall']:.1f}x compute (CPU {P['ratio_cpu']:.1f}x)",
+        (f"7 publish: `fee12b1 publish` CLI e2e ({P.get('providers', 300)} providers)", ms(pub["wall_s"]),
+         f"compute {ms(cmp_['wall_s'])}", f"{P['ratio_wall']:.1f}x compute (CPU {P['ratio_cpu']:.1f}x)",
          f"<= 3x: {'met' if fast else 'MISSED'}"),
         ("7 publish: peak memory (the process's own VmHWM)", f"{pub['peak_mb']:,.0f} MB",
          f"compute {cmp_['peak_mb']:,.0f} MB", "", f"< 500 MB: {'met' if small else 'MISSED'}"),

@@ -7,6 +7,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -46,6 +47,36 @@ def subprocess_seconds(argv: list[str], n: int, env=None) -> dict:
             raise RuntimeError(f"{' '.join(argv)} -> {p.returncode}\n{p.stdout[-2000:]}\n{p.stderr[-2000:]}")
         return p
     return timed(once, n)
+
+
+# Runs one fee12b1 command in this process and prints its peak RSS (KiB) to stderr as the last
+# line, so each measured process reports its own peak.  VmHWM, not getrusage's ru_maxrss: Linux
+# carries ru_maxrss across fork and exec, so a child of a large bench process would report the
+# parent's size; VmHWM belongs to the address space exec made fresh.
+_RUNNER = ("import sys\n"
+           "from fee_core.cli import main\n"
+           "rc = main(sys.argv[1:])\n"
+           "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+           "print('maxrss', hwm[0], file=sys.stderr)\n"
+           "sys.exit(rc)\n")
+
+
+def fee12b1_process(args: list[str]) -> dict:
+    """``fee12b1 *args`` as one fresh process: wall seconds, CPU seconds (user + system, from
+    ``os.wait4``) and its own peak RSS in MB; a failing command stops the benchmark."""
+    t = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", _RUNNER, *args], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t
+    err = p.stderr.read() if p.stderr else ""
+    if p.stderr:
+        p.stderr.close()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise RuntimeError(f"fee12b1 {' '.join(args)} failed ({p.returncode}): {err[-500:]}")
+    peak_kib = int(err.strip().splitlines()[-1].split()[-1])
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak_kib / 1024}
 
 
 def _first_line(path: str, prefix: str) -> str | None:
