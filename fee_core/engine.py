@@ -53,15 +53,15 @@ def _guard(stage: str, fn: Callable[..., Any], *args, findings: list[Finding], d
 
 def load(path) -> tuple[Book | None, list[Finding]]:
     """Read, parse and check a workbook: (Book or None if unreadable, findings)."""
-    raw, findings = read_workbook(path)
-    if not raw.tables and has_errors(findings):
-        return None, findings
-    return load_raw(raw, findings)
+    return load_raw(*read_workbook(path))
 
 
 def load_raw(raw: RawBook, findings: list[Finding] | None = None) -> tuple[Book | None, list[Finding]]:
-    """Parse and check tables already read: (Book or None, findings)."""
+    """Parse and check tables already read, with the reader's ``findings``: (Book or None,
+    findings).  None as well when the read itself failed (no table and an error)."""
     findings = list(findings or [])
+    if not raw.tables and has_errors(findings):
+        return None, findings
     parsed = _guard("parsing the workbook", parse_book, raw, findings=findings)
     if parsed is None:
         return None, findings

@@ -9,7 +9,6 @@ from ..console import EXIT_OK, book_command, data_errors, iso_date, print_findin
 from ..contract import ACCRUAL_COLUMNS, CHECK_COLUMNS, OUTPUT_PERIODS, PAYMENT_COLUMNS, PAYOUT_COLUMNS
 from ..engine import Result, load, load_raw, run
 from ..errors import UsageError
-from ..findings import has_errors
 from ..read import read_workbook
 from ..write.csv import csv_text
 from ..write.files import OutputSet
@@ -68,8 +67,7 @@ def cmd_compute(args) -> int:
         raw = None
     else:
         raw, findings = read_workbook(path)
-        book, findings = (None, findings) if not raw.tables and has_errors(findings) \
-            else load_raw(raw, findings)
+        book, findings = load_raw(raw, findings)
     res = Result(None, args.start, args.end, args.by, findings) if book is None else \
         run(book, findings, args.start, args.end, args.by)
     written = []

@@ -47,7 +47,7 @@ from ..contract import (
     Settings,
 )
 from ..engine import Result, load_raw, run
-from ..findings import Finding, has_errors, quote_sheet
+from ..findings import Finding, quote_sheet
 from ..read import read_workbook
 from ..read.raw import RawBook, RawTable
 from .addin_sheets import (
@@ -518,9 +518,6 @@ def _load(book_path: Path, raw: RawBook | None = None, findings: list[Finding] |
           ) -> tuple[RawBook, Result | None, list[Finding]]:
     if raw is None:
         raw, findings = read_workbook(book_path)
-    findings = list(findings or [])
-    if not raw.tables and has_errors(findings):
-        return raw, None, findings
     book, findings = load_raw(raw, findings)
     if book is None:
         return raw, None, findings
